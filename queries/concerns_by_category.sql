@@ -1,0 +1,20 @@
+-- concerns_by_category
+-- grain: one row per concern category recorded in the period
+-- params: $start_date, $end_date
+-- reads: stg_concerns
+with concerns as (
+    select * from stg_concerns
+    where raised_at >= $start_date and raised_at < $end_date + interval 1 day
+),
+
+final as (
+    select
+        category,
+        statutory_category,
+        count(*) as concerns
+    from concerns
+    group by category, statutory_category
+)
+
+select * from final
+order by concerns desc, category

@@ -1,0 +1,116 @@
+"""`python -m sg_data load|brief|publish`: the command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import store
+from .periods import PeriodError, parse
+
+
+def _progress(message: str, fraction: float) -> None:
+    print(f"[{fraction:4.0%}] {message}", file=sys.stderr, flush=True)
+
+
+def cmd_load(args) -> int:
+    from .loader import load_folder
+
+    source = Path(args.source)
+    if not source.is_dir():
+        print(f"error: {source} is not a folder of exports", file=sys.stderr)
+        return 2
+    report = load_folder(source, args.db, progress=_progress if not args.quiet else (lambda m, f: None))
+    print(report.text())
+    return 0 if report.ok else 1
+
+
+def _open(db: str):
+    if not Path(db).exists():
+        print(f"error: no store at {db}. Load exports first: python -m sg_data load SOURCE_DIR --db {db}",
+              file=sys.stderr)
+        return None
+    return store.connect(db, read_only=True)
+
+
+def cmd_brief(args) -> int:
+    from . import briefing
+
+    try:
+        period = parse(args.period)
+    except PeriodError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    con = _open(args.db)
+    if con is None:
+        return 2
+    try:
+        brief = briefing.build(con, period, view=args.view, target_hours=args.target_hours)
+        if args.format == "json":
+            output = briefing.to_json(brief).encode("utf-8")
+        else:
+            from . import documents
+
+            output = documents.render(con, brief, args.format)
+    finally:
+        con.close()
+    if args.out:
+        Path(args.out).write_bytes(output)
+        print(f"wrote {args.out}", file=sys.stderr)
+    elif args.format in ("json", "md", "html"):
+        sys.stdout.write(output.decode("utf-8") + ("\n" if args.format == "json" else ""))
+    else:
+        print(f"error: --format {args.format} is binary; give --out FILE", file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_publish(args) -> int:
+    from . import publish
+
+    con = _open(args.db)
+    if con is None:
+        return 2
+    try:
+        written = publish.publish(con, Path(args.out), fmt=args.format, threshold=args.threshold)
+    finally:
+        con.close()
+    print(f"published {written}", file=sys.stderr)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m sg_data", description="Safeguarding trends: load, brief, publish.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("load", help="load a folder of exports into the store")
+    p.add_argument("source", help="folder of export files (concerns*.csv, training*.xlsx, ...)")
+    p.add_argument("--db", default=store.default_path(), help="the store (default sg.duckdb, or $SG_DB)")
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+    p.set_defaults(func=cmd_load)
+
+    p = sub.add_parser("brief", help="the briefing for one period")
+    p.add_argument("--db", default=store.default_path())
+    p.add_argument("--period", required=True, help="a financial year (2023-24) or a quarter (2023-24 Q3)")
+    p.add_argument("--format", default="json", choices=["json", "md", "html", "docx", "pdf"])
+    p.add_argument("--view", default="officer", choices=["officer", "scrutiny"])
+    p.add_argument("--target-hours", type=float, default=24.0, help="the review target (default 24)")
+    p.add_argument("--out", help="write to this file instead of standard output")
+    p.set_defaults(func=cmd_brief)
+
+    p = sub.add_parser("publish", help="write the aggregate-only, suppressed store for Scrutiny and the public")
+    p.add_argument("--db", default=store.default_path())
+    p.add_argument("--out", required=True, help="public.duckdb, or a folder with --format csv")
+    p.add_argument("--format", default="duckdb", choices=["duckdb", "csv"])
+    p.add_argument("--threshold", type=int, default=5, help="counts from 1 to this are suppressed (default 5)")
+    p.set_defaults(func=cmd_publish)
+
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # the last guard: a person sees a sentence, not a traceback
+        print(f"error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1

@@ -1,0 +1,48 @@
+"""Shared fixtures: one deterministic store built from sample_data, once per session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from sg_data import store
+from sg_data.loader import load_file, load_folder
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).resolve().parent / "golden"
+SAMPLE = ROOT / "sample_data"
+
+
+@pytest.fixture
+def con(tmp_path):
+    """An empty store."""
+    c = store.connect(tmp_path / "t.duckdb")
+    yield c
+    c.close()
+
+
+@pytest.fixture
+def load(con):
+    """Load one golden file into the empty store; returns its FileReport."""
+
+    def _load(name: str):
+        return load_file(con, GOLDEN / name)
+
+    return _load
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory) -> Path:
+    db = tmp_path_factory.mktemp("sample") / "sample.duckdb"
+    report = load_folder(SAMPLE, db)
+    assert report.ok, report.text()
+    return db
+
+
+@pytest.fixture(scope="session")
+def sample_con(sample_db):
+    c = duckdb.connect(str(sample_db), read_only=True)
+    yield c
+    c.close()

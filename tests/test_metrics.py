@@ -1,0 +1,232 @@
+"""Each metric of metrics.md on tiny hand-written tables, edge cases included."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+
+import pytest
+
+from sg_data import briefing, metrics, periods, queries
+from sg_data.periods import parse
+
+Q3 = parse("2023-24 Q3")
+FY = parse("2023-24")
+
+
+def insert(con, table, rows):
+    cols = rows[0].keys()
+    for r in rows:
+        con.execute(f"insert into {table} ({', '.join(cols)}, load_id) values ({', '.join('?' * len(cols))}, 0)",
+                    list(r.values()))
+
+
+def concern(cid, raised, reviewed=None, service="Housing Services", category="Hoarding", referred=None):
+    return {"concern_id": cid, "raised_at": raised, "service": service, "category": category,
+            "subject_group": "adult", "reviewed_at": reviewed, "referred_to": referred}
+
+
+T = dt.datetime
+
+
+# --- periods ---------------------------------------------------------------------------------
+
+def test_periods():
+    assert parse("2023-24").as_dict() == {"label": "2023-24", "start": "2023-04-01", "end": "2024-03-31"}
+    assert parse("2023-24 Q3").as_dict() == {"label": "2023-24 Q3", "start": "2023-10-01", "end": "2023-12-31"}
+    assert parse("2023-24 Q4").as_dict() == {"label": "2023-24 Q4", "start": "2024-01-01", "end": "2024-03-31"}
+    assert parse("2023/24 q1").label == "2023-24 Q1"
+    assert parse("2023-24 Q1").previous().label == "2022-23 Q4"
+    assert parse("2023-24 Q3").same_last_year().label == "2022-23 Q3"
+    assert parse("2023-24").previous().label == "2022-23"
+    assert periods.latest_full_quarter(dt.date(2026, 11, 22)).label == "2026-27 Q2"
+    assert periods.latest_full_quarter(dt.date(2026, 9, 30)).label == "2026-27 Q2"
+    assert periods.audit_year_end("2023") == dt.date(2023, 12, 31)
+    assert periods.audit_year_end("2014-15") == dt.date(2015, 3, 31)
+    with pytest.raises(periods.PeriodError):
+        parse("2023-25")
+
+
+# --- concerns ----------------------------------------------------------------------------------
+
+def test_concerns_period_edges_and_renamed_service(con):
+    insert(con, "services", [
+        {"service": "Customer Services", "alias_of": "Business Improvement", "year": None, "headcount": None},
+        {"service": "Business Improvement", "alias_of": None, "year": "2023-24", "headcount": 150},
+    ])
+    insert(con, "concerns", [
+        concern("A", T(2023, 3, 31, 23, 59)),                     # 2022-23
+        concern("B", T(2023, 4, 1, 0, 0), service="Customer Services"),
+        concern("C", T(2024, 3, 31, 23, 59), service="Business Improvement", referred="MASH"),
+        concern("D", T(2024, 4, 1, 0, 0)),                        # 2024-25
+        concern("E", T(2023, 6, 1), category="Self-Neglect"),
+    ])
+    s = metrics.concerns_summary(con, FY)
+    assert s["total"] == 3
+    assert s["by_service"] == [{"service": "Business Improvement", "count": 2}, {"service": "Housing Services", "count": 1}]
+    assert s["referred_externally"] == {"count": 1, "of": 3}
+    per100 = metrics.concerns_per_100_staff(con, FY)
+    assert per100.to_dict("records") == [
+        {"service": "Business Improvement", "concerns": 2, "headcount": 150, "concerns_per_100_staff": 1.3}]
+    assert metrics.concerns_summary(con, parse("2023-24 Q4"))["total"] == 1
+
+
+def test_by_category_sorts_by_count_then_name(con):
+    insert(con, "categories", [{"category": "Hoarding", "statutory_category": "Self-neglect", "subject_group": "adult"}])
+    insert(con, "concerns", [concern("1", T(2023, 10, 1), category="Zeta"), concern("2", T(2023, 10, 1), category="Alpha"),
+                             concern("3", T(2023, 10, 1)), concern("4", T(2023, 10, 2))])
+    out = metrics.concerns_by_category(con, Q3)
+    assert out[["category", "statutory_category", "concerns"]].values.tolist() == [
+        ["Hoarding", "Self-neglect", 2], ["Alpha", "Not mapped", 1], ["Zeta", "Not mapped", 1]]
+
+
+# --- review timeliness -------------------------------------------------------------------------
+
+def test_timeliness_exactly_24_hours_and_the_running_clock(con):
+    insert(con, "concerns", [
+        concern("on_time", T(2023, 10, 1, 9), T(2023, 10, 2, 9)),             # exactly 24h: within
+        concern("late", T(2023, 10, 1, 9), T(2023, 10, 2, 9, 1)),              # 24h01m: late
+        concern("quick", T(2023, 10, 3, 9), T(2023, 10, 3, 10)),               # 1h
+        concern("overdue", T(2023, 12, 29, 8)),                                # unreviewed, 24h+ before as-of
+        concern("running", T(2023, 12, 31, 12)),                               # unreviewed, clock running
+        concern("reviewed_last", T(2023, 12, 31, 10), T(2023, 12, 31, 13)),    # sets the as-of time: 13:00
+    ])
+    t = metrics.timeliness_summary(con, Q3)
+    assert t["as_of"] == "2023-12-31T13:00"
+    assert t["reviewed_within_target"] == {"count": 3, "of": 5}   # running is out of the denominator
+    assert (t["overdue_unreviewed"], t["late"], t["clock_running"]) == (1, 1, 1)
+    # median over the 4 reviewed: 1, 3, 24, 24.0167 -> mean of 3 and 24 = 13.5
+    assert t["median_hours_to_review"] == 13.5
+    overdue = metrics.overdue_concerns(con, Q3)
+    assert overdue[["concern_id", "hours_waiting"]].values.tolist() == [["overdue", 53.0]]
+    frame = metrics.timeliness_frame(con, Q3)
+    all_row = frame[frame.dimension == "all"].iloc[0]
+    # the identity every mart keeps: within + late + overdue + running = raised
+    assert all_row.within_target + all_row.late + all_row.overdue_unreviewed + all_row.clock_running == all_row.raised
+
+
+def test_timeliness_target_is_configurable(con):
+    insert(con, "concerns", [concern("a", T(2023, 10, 1, 9), T(2023, 10, 1, 15)),
+                             concern("b", T(2023, 10, 1, 9), T(2023, 10, 1, 11))])
+    assert metrics.timeliness_summary(con, Q3, target_hours=4)["reviewed_within_target"] == {"count": 1, "of": 2}
+
+
+# --- training ----------------------------------------------------------------------------------
+
+def train(staff, snapshot, completed, expires=None, required=True, service="Housing Services", course="Safeguarding awareness"):
+    return {"snapshot_date": snapshot, "staff_id": staff, "service": service, "course": course, "level": 1,
+            "required": required, "completed_on": completed, "expires_on": expires}
+
+
+def test_training_coverage_snapshot_and_default_expiry(con):
+    D = dt.date
+    insert(con, "training", [
+        train("1", D(2023, 12, 31), D(2021, 1, 1)),               # blank expiry -> 2024-01-01: in date
+        train("2", D(2023, 12, 31), D(2020, 12, 30)),             # -> 2023-12-30: lapsed
+        train("3", D(2023, 12, 31), D(2023, 6, 1), D(2025, 6, 1)),
+        train("4", D(2023, 12, 31), None),                        # never
+        train("5", D(2023, 12, 31), D(2023, 6, 1), required=False),
+        train("6", D(2023, 12, 31), D(2023, 1, 1), service="Councillors", course="Councillor safeguarding briefing"),
+        train("1", D(2024, 3, 31), D(2021, 1, 1)),                # a later snapshot: not used for Q3
+    ])
+    s = metrics.training_summary(con, Q3)
+    assert s["snapshot_date"] == "2023-12-31"
+    assert s["coverage"] == {"count": 3, "of": 5}
+    assert s["by_service"] == [{"service": "Housing Services", "count": 2, "of": 4},
+                               {"service": "Councillors", "count": 1, "of": 1}]
+    assert s["expiring_soon"] == 1   # staff 1: lapses 2024-01-01, within 90 days
+    assert metrics.training_summary(con, parse("2022-23")) is None
+
+
+# --- survey ------------------------------------------------------------------------------------
+
+def test_survey_wave_positive_share_and_blank_answers(con):
+    insert(con, "survey_waves", [
+        {"survey_id": "2022", "title": "2022", "opened_on": None, "closed_on": dt.date(2022, 11, 30), "invited": 10},
+        {"survey_id": "2023", "title": "2023", "opened_on": None, "closed_on": dt.date(2023, 11, 30), "invited": None},
+        {"survey_id": "2024", "title": "2024", "opened_on": None, "closed_on": dt.date(2024, 11, 30), "invited": None},
+    ])
+    insert(con, "survey_questions", [
+        {"survey_id": "2023", "question_id": "confident", "text": "How confident?", "positive_answers": "Very confident; Quite confident"}])
+    insert(con, "survey_responses", [
+        {"survey_id": "2023", "response_id": "r1", "question_id": "confident", "answer": "very confident", "service": None},
+        {"survey_id": "2023", "response_id": "r2", "question_id": "confident", "answer": "Not confident", "service": None},
+        {"survey_id": "2023", "response_id": "r3", "question_id": "confident", "answer": None, "service": None},
+        {"survey_id": "2023", "response_id": "r4", "question_id": "confident", "answer": "Quite confident", "service": None},
+    ])
+    s = metrics.survey_summary(con, Q3)
+    assert (s["survey_id"], s["respondents"]) == ("2023", 4)
+    assert s["questions"][0]["positive"] == {"count": 2, "of": 3}   # the blank answer is no answer
+    assert metrics.survey_summary(con, parse("2022-23 Q2")) is None
+
+
+# --- self-assessment ---------------------------------------------------------------------------
+
+def test_self_assessment_year_and_rating_source(con):
+    base = {"framework": "F", "area": "Leadership", "standard": "S", "evidence": None}
+    insert(con, "self_assessment", [
+        {**base, "year": "2023", "standard_id": "1", "self_rating": "Green", "peer_rating": "Blue"},
+        {**base, "year": "2023", "standard_id": "2", "self_rating": "Amber", "peer_rating": None},
+        {**base, "year": "2023-24", "standard_id": "1", "self_rating": "Red", "peer_rating": None},
+    ])
+    s = metrics.self_assessment_summary(con, Q3)  # ends 2023-12-31: the year 2023 has ended, 2023-24 not
+    assert s["year"] == "2023"
+    assert [(r["standard_id"], r["rating"], r["source"]) for r in s["ratings"]] == [("1", "Blue", "peer"), ("2", "Amber", "self")]
+    assert metrics.self_assessment_summary(con, parse("2023-24 Q4"))["year"] == "2023-24"
+    assert metrics.self_assessment_summary(con, parse("2023-24 Q2")) is None
+
+
+# --- outcomes ----------------------------------------------------------------------------------
+
+def test_outcomes_for_the_financial_year_of_the_period(con):
+    insert(con, "outcomes", [
+        {"period": "2020-21", "programme": "MH", "service": None, "measure": "Avoided", "sought": 41, "engaged": 27,
+         "positive": 13, "negative": 6},
+        {"period": "2020-21", "programme": "MH", "service": None, "measure": "Readmission", "sought": None, "engaged": 27,
+         "positive": 5, "negative": None},
+    ])
+    out = metrics.outcomes_summary(con, parse("2020-21 Q2"))
+    assert out[0] == {"programme": "MH", "measure": "Avoided", "service": None, "sought": 41, "engaged": 27,
+                      "positive": 13, "negative": 6, "unknown": 8}
+    assert (out[1]["sought"], out[1]["negative"], out[1]["unknown"]) == (None, None, None)
+    assert metrics.outcomes_summary(con, parse("2021-22")) is None
+
+
+# --- the briefing ------------------------------------------------------------------------------
+
+def test_briefing_json_keys_and_null_sections(con):
+    insert(con, "concerns", [concern("a", T(2023, 10, 1, 9), T(2023, 10, 1, 10), referred="MASH")])
+    b = json.loads(briefing.to_json(briefing.build(con, Q3)))
+    assert b["period"] == {"label": "2023-24 Q3", "start": "2023-10-01", "end": "2023-12-31"}
+    assert b["view"] == "officer"
+    assert b["concerns"]["total"] == 1
+    assert b["concerns"]["referred_externally"] == {"count": 1, "of": 1}
+    assert b["timeliness"]["target_hours"] == 24
+    assert b["timeliness"]["reviewed_within_target"] == {"count": 1, "of": 1}
+    assert b["timeliness"]["median_hours_to_review"] == 1.0
+    for section in ("training", "survey", "self_assessment", "outcomes"):
+        assert b[section] is None
+
+
+# --- the queries themselves (datasette's named_parameters habit) -------------------------------
+
+def test_every_query_declares_exactly_the_parameters_it_uses():
+    for q in queries.all_queries():
+        assert q.grain, f"{q.name} has no grain line"
+        assert set(q.params) == q.used_params(), q.name
+        assert q.sql.startswith(f"-- {q.name}\n"), f"{q.name} does not open with its name"
+
+
+def test_every_mart_is_used_by_the_package():
+    import pathlib
+
+    code = "".join(p.read_text() for p in (pathlib.Path(queries.__file__).parent).glob("*.py"))
+    for q in queries.all_queries():
+        if not q.is_view:
+            assert re.search(rf"['\"]{q.name}['\"]", code), f"query {q.name} is not used"
+
+
+def test_unknown_parameters_are_refused(con):
+    with pytest.raises(ValueError, match="takes"):
+        queries.run(con, "concerns_by_service", {"start_date": dt.date(2023, 1, 1)})
