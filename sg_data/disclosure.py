@@ -53,6 +53,8 @@ from typing import Hashable, Sequence
 import numpy as np
 import pandas as pd
 from scipy.optimize import linprog
+from scipy.sparse import csr_array
+from scipy.sparse.csgraph import maximum_flow
 
 from sg_data.stats import format_count
 
@@ -61,8 +63,10 @@ DEFAULT_THRESHOLD = 5
 #: Tolerance for the linear programme's answers (the ranges are whole numbers:
 #: the constraints of a table with totals are totally unimodular).
 _EPS = 1e-6
-#: How many candidate complements to try, smallest first, before settling for
-#: the smallest.
+#: How many suppressed figures to bound in one linear programme.
+_BATCH = 32
+#: How many candidate complements to try, in order of preference, before
+#: settling for the first.
 _TRIALS = 6
 
 
@@ -150,6 +154,39 @@ class _Cells:
         for e, eq in enumerate(self.equations):
             for m in eq:
                 self.lines_of[m].append(e)
+        self.orientation = self._orient()
+
+    def coefficient(self, m: int, e: int) -> int:
+        """+1 for a part of equation ``e``, -1 for its total."""
+        return -1 if self.equations[e][-1] == m else 1
+
+    def _orient(self) -> np.ndarray | None:
+        """Signs for the equations that make the system a network: every cell
+        then enters one equation (+1) and leaves another (-1), or touches only
+        one. Tables with totals and lists always have them; None otherwise."""
+        orientation = np.zeros(len(self.equations), dtype=np.int64)
+        for start in range(len(self.equations)):
+            if orientation[start]:
+                continue
+            orientation[start] = 1
+            queue = [start]
+            while queue:
+                e = queue.pop()
+                for m in self.equations[e]:
+                    lines = self.lines_of[m]
+                    if len(lines) > 2:
+                        return None
+                    for other in lines:
+                        if other == e:
+                            continue
+                        # Opposite signs for the cell in its two equations.
+                        sign = -orientation[e] * self.coefficient(m, e) * self.coefficient(m, other)
+                        if orientation[other] == 0:
+                            orientation[other] = sign
+                            queue.append(other)
+                        elif orientation[other] != sign:
+                            return None
+        return orientation
 
     def complement_key(self, m: int, unknown: np.ndarray, via: set[int]) -> tuple:
         """Sort key for a candidate complement ``m`` reached through the lines
@@ -251,6 +288,83 @@ class _Attacker:
         upper = self._solve(-objective)
         return lower, (np.inf if upper is None else -upper)
 
+    def ranges(self, targets: list[int]) -> dict[int, tuple[float, float]]:
+        """Every target's range in two linear programmes.
+
+        Each programme sets many small problems side by side (one block of
+        variables per problem, block-diagonal constraints): the optimum of the
+        sum is every block at its own optimum, so one solve answers them all.
+        The first finds each target's lowest value and, in a second set of
+        blocks, whether it can rise without bound (a direction ``d >= 0`` with
+        ``A d = 0`` and ``d`` of the target positive, capped at 1); the second
+        finds the highest value of the targets that cannot.
+        """
+        if not targets:
+            return {}
+        if self.a_eq is None:
+            return {m: (0.0, np.inf) for m in targets}
+        positions = [self.position[m] for m in targets]
+        zeros = np.zeros_like(self.b_eq)
+        k = len(targets)
+        lowest_and_rising = self._solve_blocks(
+            positions + positions,
+            [1.0] * k + [-1.0] * k,
+            [self.b_eq] * k + [zeros] * k,
+            [np.inf] * k + [1.0] * k,
+        )
+        lowest, rising = lowest_and_rising[:k], lowest_and_rising[k:] > _EPS
+        bounded = [m for m, free in zip(targets, rising) if not free]
+        highest = dict(
+            zip(
+                bounded,
+                self._solve_blocks(
+                    [self.position[m] for m in bounded],
+                    [-1.0] * len(bounded),
+                    [self.b_eq] * len(bounded),
+                    [np.inf] * len(bounded),
+                ),
+            )
+        )
+        return {
+            m: (_snap(low), _snap(highest[m]) if m in highest else np.inf)
+            for m, low in zip(targets, lowest)
+        }
+
+    def _solve_blocks(self, positions, signs, b_eqs, uppers) -> np.ndarray:
+        """Optimise ``sign * x[position]`` in each block; the optimal x's."""
+        if not positions:
+            return np.zeros(0)
+        blocks = len(positions)
+        size = len(self.position)
+        rows, cols = np.nonzero(self.a_eq)
+        data = self.a_eq[rows, cols]
+        height = self.a_eq.shape[0]
+        offsets = np.arange(blocks)
+        a_eq = csr_array(
+            (
+                np.tile(data, blocks),
+                (
+                    (rows[None, :] + height * offsets[:, None]).ravel(),
+                    (cols[None, :] + size * offsets[:, None]).ravel(),
+                ),
+            ),
+            shape=(height * blocks, size * blocks),
+        )
+        columns = size * offsets + np.asarray(positions)
+        objective = np.zeros(size * blocks)
+        objective[columns] = signs
+        upper = np.repeat(np.asarray(uppers, dtype=float), size)
+        result = linprog(
+            objective,
+            A_eq=a_eq,
+            b_eq=np.concatenate(b_eqs),
+            bounds=np.column_stack([np.zeros(size * blocks), upper]),
+            method="highs",
+        )
+        if result.status != 0:
+            raise RuntimeError(f"disclosure attack failed: {result.message}")
+        return result.x[columns]
+
     def _solve(self, objective: np.ndarray) -> float | None:
         if self.a_eq is None:
             # No equation touches any unknown: anything from 0 up is possible.
@@ -266,9 +380,88 @@ class _Attacker:
             return None
         if result.status != 0:
             raise RuntimeError(f"disclosure attack failed: {result.message}")
-        value = float(result.fun)
-        nearest = round(value)
-        return float(nearest) if abs(value - nearest) < _EPS else value
+        return _snap(float(result.fun))
+
+
+def _snap(value: float) -> float:
+    """A whole number when the solver's answer is one, give or take rounding."""
+    nearest = round(value)
+    return float(nearest) if abs(value - nearest) < _EPS else float(value)
+
+
+class _FlowAttacker:
+    """The same attack, solved exactly as maximum flows.
+
+    With its equations oriented (:meth:`_Cells._orient`) a table is a network:
+    one node per equation plus a ground node for cells in a single equation,
+    one edge per unknown cell, carrying its true value as flow. The attacker's
+    freedom is any circulation that keeps every cell non-negative, so a cell
+    can rise by the maximum flow from its edge's head back to its tail (other
+    cells may rise without limit and fall by at most their values) and fall
+    by the maximum flow the other way, at most its own value. This is exact,
+    and much quicker than a linear programme per bound; :class:`_Attacker`
+    stays the reference (``attack_ranges``) and the fallback.
+    """
+
+    def __init__(self, cells: _Cells, suppressed: np.ndarray) -> None:
+        unknown = np.flatnonzero(suppressed | ~cells.published)
+        self.values = cells.values
+        self.ground = len(cells.equations)
+        self.ends: dict[int, tuple[int, int]] = {}
+        for m in unknown.tolist():
+            tail = head = self.ground
+            for e in cells.lines_of[m]:
+                if cells.orientation[e] * cells.coefficient(m, e) > 0:
+                    head = e
+                else:
+                    tail = e
+            self.ends[m] = (tail, head)
+        self.unbounded = int(cells.values[unknown].sum()) + 1
+        edges = [(m, t, h) for m, (t, h) in self.ends.items() if t != h]
+        self.cell = np.array([m for m, _, _ in edges], dtype=np.int64)
+        tails = np.array([t for _, t, _ in edges], dtype=np.int64)
+        heads = np.array([h for _, _, h in edges], dtype=np.int64)
+        # Rising is unlimited (capacity ``unbounded``); falling is limited by
+        # the value.
+        self.rows = np.concatenate([tails, heads])
+        self.cols = np.concatenate([heads, tails])
+        self.capacity = np.concatenate(
+            [np.full(len(edges), self.unbounded, dtype=np.int64), cells.values[self.cell]]
+        )
+
+    @staticmethod
+    def fits(cells: _Cells, suppressed: np.ndarray) -> bool:
+        """Whether the flows fit scipy's 32-bit capacities."""
+        if cells.orientation is None:
+            return False
+        unknown = suppressed | ~cells.published
+        unbounded = int(cells.values[unknown].sum()) + 1
+        return unbounded * (2 * int(unknown.sum()) + 2) < 2**31 - 1
+
+    def _max_flow(self, source: int, sink: int, without: int) -> int:
+        keep = np.concatenate([self.cell != without] * 2) & (self.capacity > 0)
+        size = self.ground + 1
+        graph = csr_array(
+            (self.capacity[keep].astype(np.int32), (self.rows[keep], self.cols[keep])),
+            shape=(size, size),
+        )
+        return int(maximum_flow(graph, source, sink).flow_value)
+
+    def range(self, m: int) -> tuple[float, float]:
+        tail, head = self.ends[m]
+        value = int(self.values[m])
+        if tail == head:  # in no equation: nothing bounds it but zero
+            return 0.0, np.inf
+        rise = self._max_flow(head, tail, without=m)
+        fall = min(value, self._max_flow(tail, head, without=m))
+        upper = np.inf if rise >= self.unbounded else float(value + rise)
+        return float(value - fall), upper
+
+
+def _attacker(cells: _Cells, suppressed: np.ndarray) -> _Attacker | _FlowAttacker:
+    if _FlowAttacker.fits(cells, suppressed):
+        return _FlowAttacker(cells, suppressed)
+    return _Attacker(cells, suppressed)
 
 
 def _protected(value: int, lower: float, upper: float, threshold: int) -> bool:
@@ -328,7 +521,7 @@ def _choose_complement(
     for candidate in candidates[:_TRIALS]:
         trial = suppressed.copy()
         trial[candidate] = True
-        lower, upper = _Attacker(cells, trial).range(m)
+        lower, upper = _attacker(cells, trial).range(m)
         if _protected(int(cells.values[m]), lower, upper, threshold):
             return candidate
     return candidates[0]
@@ -341,7 +534,7 @@ def _suppress(cells: _Cells, threshold: int) -> np.ndarray:
         return suppressed
     _apply_line_rule(cells, suppressed)
     pending = set(np.flatnonzero(suppressed).tolist())
-    attacker = _Attacker(cells, suppressed)
+    attacker = _attacker(cells, suppressed)
     while pending:
         m = min(pending)
         lower, upper = attacker.range(m)
@@ -352,7 +545,7 @@ def _suppress(cells: _Cells, threshold: int) -> np.ndarray:
         suppressed[_choose_complement(cells, suppressed, m, threshold)] = True
         _apply_line_rule(cells, suppressed)
         pending |= set(np.flatnonzero(suppressed & ~before).tolist())
-        attacker = _Attacker(cells, suppressed)
+        attacker = _attacker(cells, suppressed)
     return suppressed
 
 
@@ -361,7 +554,12 @@ def _attack(cells: _Cells, suppressed: np.ndarray) -> dict[int, tuple[float, flo
     if len(targets) == 0:
         return {}
     attacker = _Attacker(cells, suppressed & cells.published)
-    return {int(m): attacker.range(int(m)) for m in targets}
+    targets = [int(m) for m in targets]
+    ranges: dict[int, tuple[float, float]] = {}
+    # Batches of blocks: one programme per batch is quicker than one huge one.
+    for start in range(0, len(targets), _BATCH):
+        ranges.update(attacker.ranges(targets[start : start + _BATCH]))
+    return ranges
 
 
 # --------------------------------------------------------------------------
@@ -372,11 +570,16 @@ def _as_counts(values, ndim: int) -> np.ndarray:
     array = np.asarray(values)
     if array.size == 0:
         array = array.astype(np.int64)
+    if array.dtype.kind == "O":  # e.g. a nullable Int64 column
+        try:
+            array = array.astype(np.float64)
+        except (TypeError, ValueError):
+            raise ValueError("counts must be whole numbers, none missing") from None
     if array.ndim != ndim:
         raise ValueError(f"expected {ndim}-dimensional counts, got shape {array.shape}")
     if array.dtype.kind == "f":
         if not np.all(np.isfinite(array)) or not np.all(array == np.round(array)):
-            raise ValueError("counts must be whole numbers")
+            raise ValueError("counts must be whole numbers, none missing")
     elif array.dtype.kind not in "iub":
         raise ValueError(f"counts must be whole numbers, got dtype {array.dtype}")
     array = array.astype(np.int64)
@@ -555,8 +758,13 @@ def suppress_frame(
         return out
 
     by = list(by)
-    rows = [col for col in df.columns if col != count_col and col not in by] if rows is None else list(rows)
-    row_keys = [_key(t) for t in df[rows].itertuples(index=False, name=None)] if rows else [()] * len(df)
+    if rows is None:
+        rows = [col for col in df.columns if col != count_col and col not in by]
+    rows = list(rows)
+    if rows:
+        row_keys = [_key(t) for t in df[rows].itertuples(index=False, name=None)]
+    else:
+        row_keys = [()] * len(df)
     col_keys = [_key(t) for t in df[by].itertuples(index=False, name=None)]
     row_order = list(dict.fromkeys(row_keys))
     col_order = list(dict.fromkeys(col_keys))
@@ -672,14 +880,14 @@ def suppress_share_frame(
     count_mask = np.zeros(len(df), dtype=bool)
     of_mask = np.zeros(len(df), dtype=bool)
     totals: dict = {}
-    groups = (
-        [(None, np.arange(len(df)))]
-        if not by
-        else [
+    if by:
+        grouped = df.reset_index(drop=True).groupby(list(by), sort=False, dropna=False)
+        groups = [
             (_key(key if isinstance(key, tuple) else (key,)), np.asarray(positions))
-            for key, positions in df.reset_index(drop=True).groupby(list(by), sort=False).indices.items()
+            for key, positions in grouped.indices.items()
         ]
-    )
+    else:
+        groups = [(None, np.arange(len(df)))]
     counts = _as_counts(df[count_col].to_numpy(), 1) if len(df) else np.zeros(0, np.int64)
     ofs = _as_counts(df[of_col].to_numpy(), 1) if len(df) else np.zeros(0, np.int64)
     for key, positions in groups:

@@ -1,0 +1,122 @@
+"""Plain-English sentences written from the briefing's figures.
+
+The Overview page and the briefing documents print the same sentences, so the
+paper says exactly what the dashboard says. A change in a share is called a
+change only when the 95% intervals do not overlap (metrics.md).
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from .stats import Share, describe_change
+
+SUPPRESSED = "[c]"
+
+
+def _count(v) -> str:
+    return SUPPRESSED if v is None else f"{v:,}"
+
+
+def share_of(d: Optional[dict]) -> Optional[Share]:
+    if not d or d.get("count") is None or d.get("of") is None:
+        return None
+    return Share(int(d["count"]), int(d["of"]))
+
+
+def share_text(d: Optional[dict], interval: bool = False) -> str:
+    if d is None:
+        return "[x]"
+    s = share_of(d)
+    if s is None:
+        return SUPPRESSED
+    return s.format(interval=interval)
+
+
+def headline_question(survey: Optional[dict]) -> Optional[dict]:
+    """The survey question the Overview leads with: confidence in raising a concern."""
+    if not survey or not survey.get("questions"):
+        return None
+    for q in survey["questions"]:
+        if "confident" in q["question_id"]:
+            return q
+    return survey["questions"][0]
+
+
+def green_or_better(sa: Optional[dict]) -> Optional[dict]:
+    if not sa:
+        return None
+    rated = [r for r in sa["ratings"] if r["rating"] in ("Blue", "Green", "Amber", "Red")]
+    good = [r for r in rated if r["rating"] in ("Blue", "Green")]
+    return {"count": len(good), "of": len(rated)}
+
+
+def concerns_sentence(now: Optional[dict], before: Optional[dict], before_label: str) -> Optional[str]:
+    if not now:
+        return None
+    total, prior = now["total"], (before or {}).get("total")
+    if prior is None and before is not None:
+        change = f"{_count(total)} concerns were raised ({before_label}: {SUPPRESSED})"
+    elif before is None:
+        change = f"{_count(total)} concerns were raised; there are none recorded for {before_label} to compare with"
+    elif total is None:
+        change = f"{SUPPRESSED} concerns were raised, against {_count(prior)} in {before_label}"
+    elif total > prior:
+        change = f"Concerns rose from {prior:,} in {before_label} to {total:,}"
+    elif total < prior:
+        change = f"Concerns fell from {prior:,} in {before_label} to {total:,}"
+    else:
+        change = f"Concerns were level with {before_label} at {total:,}"
+    top = [s for s in now.get("by_service", []) if s.get("count") is not None]
+    lead = f"; {top[0]['service']} raised the most ({top[0]['count']:,})" if top else ""
+    cats = [c for c in now.get("by_category", []) if c.get("count") is not None]
+    cat = f". The most frequent category was {cats[0]['category']} ({cats[0]['count']:,})" if cats else ""
+    return change + lead + cat + "."
+
+
+def share_sentence(label: str, now: Optional[dict], before: Optional[dict], before_label: str) -> Optional[str]:
+    s_now, s_before = share_of(now), share_of(before)
+    if now is None:
+        return None
+    if s_now is None:
+        return f"{label}: {SUPPRESSED} (hidden because the numbers are small)."
+    text = f"{label}: {s_now.format()}"
+    if s_before is not None and s_before.of and s_now.of:
+        text += f"; against {before_label}, {describe_change(s_before, s_now)}"
+    return text + "."
+
+
+def sentences(brief: dict, comparison: Optional[dict] = None) -> list[str]:
+    """The Overview's plain-English summary of a briefing, against a comparison briefing."""
+    comparison = comparison or {}
+    before_label = comparison.get("period", {}).get("label", "the comparison period")
+    out = []
+    c = concerns_sentence(brief.get("concerns"), comparison.get("concerns"), before_label)
+    out.append(c or f"No concerns are recorded for {brief['period']['label']}.")
+    t = brief.get("timeliness")
+    if t:
+        s = share_sentence(f"Reviewed within {t['target_hours']} hours", t["reviewed_within_target"],
+                           (comparison.get("timeliness") or {}).get("reviewed_within_target"), before_label)
+        overdue = t.get("overdue_unreviewed")
+        if overdue:
+            s += f" {_count(overdue)} concerns are overdue and not yet reviewed."
+        elif overdue is None:
+            s += f" {SUPPRESSED} concerns are overdue and not yet reviewed."
+        out.append(s)
+    tr = brief.get("training")
+    if tr:
+        out.append(share_sentence(f"Required safeguarding training in date at {tr['snapshot_date']}", tr["coverage"],
+                                  (comparison.get("training") or {}).get("coverage"), before_label))
+    sv = brief.get("survey")
+    q = headline_question(sv)
+    if q:
+        prev = headline_question(comparison.get("survey"))
+        same_wave = comparison.get("survey") and comparison["survey"]["survey_id"] == sv["survey_id"]
+        label = f"Staff survey {sv['survey_id']}, {q.get('text') or q['question_id']}"
+        out.append(share_sentence(label, q["positive"], None if same_wave or not prev else prev["positive"],
+                                  f"survey {comparison['survey']['survey_id']}" if comparison.get("survey") else ""))
+    sa = brief.get("self_assessment")
+    if sa:
+        g = green_or_better(sa)
+        out.append(f"Self-assessment {sa['year']}: {share_text(g)} standards rated Green or better.")
+    return [s for s in out if s]
