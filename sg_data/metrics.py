@@ -250,3 +250,7 @@ def quarantine_by_rule(con) -> pd.DataFrame:
 
 def data_freshness(con) -> pd.DataFrame:
     return queries.run(con, "data_freshness")
+
+
+def service_list(con) -> list[str]:
+    return queries.run(con, "service_list")["service"].tolist()

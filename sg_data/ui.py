@@ -15,7 +15,7 @@ import streamlit as st
 
 from . import glossary
 
-DEFINITIONS_PAGE = "pages/9_Definitions.py"
+DEFINITIONS_PAGE = "pages/definitions.py"
 
 
 def slug(text: str) -> str:

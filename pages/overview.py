@@ -1,0 +1,101 @@
+from sg_data.frame import frame
+
+frame()
+
+import streamlit as st  # noqa: E402
+
+from sg_data import frame as app, narrative, ui  # noqa: E402
+from sg_data.stats import describe_change  # noqa: E402
+
+f = app.filters()
+brief = app.data("brief", f.period.label)
+before = app.data("brief", f.comparison.label)
+
+st.title(f"Safeguarding at a glance: {f.period.label}")
+st.caption(f"{f.period.start:%d %B %Y} to {f.period.end:%d %B %Y}, compared with {f.comparison.label} "
+           f"({f.comparison_kind.lower()}). {app.as_of_text()}")
+if f.services:
+    st.caption("The Overview covers the whole council; the services filter applies on the Concerns, "
+               "Review timeliness and Training coverage pages.")
+
+
+def _change(now: dict | None, prior: dict | None) -> str | None:
+    a, b = narrative.share_of(prior), narrative.share_of(now)
+    if a is None or b is None or not a.of or not b.of:
+        return None
+    return f"Against {f.comparison.label}: {describe_change(a, b)}."
+
+
+c_now, c_before = brief.get("concerns"), before.get("concerns")
+t_now, t_before = brief.get("timeliness"), before.get("timeliness")
+tr_now, tr_before = brief.get("training"), before.get("training")
+q_now = narrative.headline_question(brief.get("survey"))
+sa = brief.get("self_assessment")
+
+cols = st.columns(5)
+with cols[0]:
+    total = c_now["total"] if c_now else 0
+    prior = c_before["total"] if c_before else 0
+    ui.figure("Concerns raised", narrative._count(total),
+              f"{f.comparison.label}: {narrative._count(prior)}", key="concerns_raised")
+with cols[1]:
+    target = t_now["target_hours"] if t_now else 24
+    ui.figure(f"Reviewed within {target} hours",
+              narrative.share_text(t_now["reviewed_within_target"]) if t_now else "[x]",
+              _change(t_now and t_now["reviewed_within_target"], t_before and t_before["reviewed_within_target"]),
+              key="reviewed_within_target")
+with cols[2]:
+    ui.figure("Required training in date", narrative.share_text(tr_now["coverage"]) if tr_now else "[x]",
+              (f"Snapshot {tr_now['snapshot_date']}. " if tr_now else "")
+              + (_change(tr_now and tr_now["coverage"], tr_before and tr_before["coverage"]) or ""),
+              key="training_coverage")
+with cols[3]:
+    wave = brief.get("survey")
+    ui.figure("Staff confident raising a concern", narrative.share_text(q_now["positive"]) if q_now else "[x]",
+              f"Survey {wave['survey_id']}, {narrative._count(wave['respondents'])} respondents." if wave else
+              "No survey wave had closed by the end of this period.", key="positive_share")
+with cols[4]:
+    ui.figure("Self-assessment: Green or better", narrative.share_text(narrative.green_or_better(sa)) if sa else "[x]",
+              f"Audit year {sa['year']}." if sa else "No self-assessment year had ended by then.",
+              key="rating_shown")
+
+st.subheader("In plain words")
+for sentence in narrative.sentences(brief, before):
+    st.markdown(f"- {sentence}")
+
+st.subheader("Figures and their denominators")
+rows = []
+for name, d in (("Referred externally", c_now and c_now["referred_externally"]),
+                (f"Reviewed within {target} hours", t_now and t_now["reviewed_within_target"]),
+                ("Required training in date", tr_now and tr_now["coverage"]),
+                ("Staff confident raising a concern", q_now and q_now["positive"])):
+    if not d:
+        continue
+    share = narrative.share_of(d)
+    rows.append({"figure": name, "count": d.get("count"), "of": d.get("of"),
+                 "share": share.format(interval=True) if share else "[c]"})
+if rows:
+    import pandas as pd
+
+    table = pd.DataFrame(rows)
+    table["count_suppressed"] = table["count"].isna()
+    table["of_suppressed"] = table["of"].isna()
+    ui.data_table(table, f"headline figures {f.period.label}")
+ui.definition("clear_change")
+ui.definition("wilson_interval")
+
+st.subheader("Briefing for the portfolio holder")
+st.write("The quarterly briefing, written from these figures: headline figures, the sentences above, "
+         "a section per area with its chart and table, and the definitions.")
+fmt = st.radio("Format", ["Word (.docx)", "PDF", "Web page (.html)"], horizontal=True, key="brief_format")
+ext = {"Word (.docx)": "docx", "PDF": "pdf", "Web page (.html)": "html"}[fmt]
+mime = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "pdf": "application/pdf",
+        "html": "text/html"}[ext]
+if st.button("Prepare briefing", key="prepare_brief"):
+    with st.spinner(f"Writing the {ext.upper()} briefing for {f.period.label}..."):
+        st.session_state["brief_file"] = (f.period.label, app.view(), ext, app.briefing_document(f.period.label, ext))
+ready = st.session_state.get("brief_file")
+if ready and ready[:3] == (f.period.label, app.view(), ext):
+    st.download_button(f"Download briefing {f.period.label} ({ext.upper()})", ready[3],
+                       file_name=f"safeguarding-briefing-{f.period.label.replace(' ', '-')}-{app.view()}.{ext}",
+                       mime=mime, key="download_brief")

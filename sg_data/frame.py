@@ -1,0 +1,215 @@
+"""The dashboard's frame: declared navigation, the store, the view and the shared filters.
+
+`dashboard.py` calls `run(navigation())`; every file in `pages/` starts with
+`frame()`. Why both: with `st.navigation` and a folder named `pages/`, the
+first request to a fresh server that is a deep link (`/timeliness?period=...`)
+runs the page file directly through Streamlit's automatic page discovery
+(streamlit/streamlit#9624), skipping `dashboard.py`. `frame()` notices that,
+installs the declared navigation (which switches the server off automatic
+discovery for good) and reruns once, so the page is drawn inside the frame.
+A page's `url_path` must equal its file name for the two to match.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from . import periods
+from .periods import Period
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES_DIR = ROOT / "pages"
+SAMPLE_DIR = ROOT / "sample_data"
+
+_IN_FRAME = "_sg_in_page_run"       # True only while dashboard.py runs a page
+_RERUN_TRIED = "_sg_frame_rerun_tried"  # loop guard, cleared by every framed run
+
+COMPARISONS = ("Previous period", "Same period last year")
+
+#: (file stem = url path, title, icon). Overview is the default page at `/`.
+PAGES = (
+    ("overview", "Overview", ":material/dashboard:"),
+    ("concerns", "Concerns", ":material/report:"),
+    ("timeliness", "Review timeliness", ":material/schedule:"),
+    ("training", "Training coverage", ":material/school:"),
+    ("survey", "Staff survey", ":material/forum:"),
+    ("self_assessment", "Self-assessment", ":material/fact_check:"),
+    ("outcomes", "Outcomes", ":material/conversion_path:"),
+    ("data", "Data", ":material/database:"),
+    ("definitions", "Definitions", ":material/menu_book:"),
+    ("accessibility", "Accessibility", ":material/accessibility_new:"),
+)
+
+
+# --- the store, the view and the source ----------------------------------------------------------
+
+def db_path() -> str:
+    return os.environ.get("SG_DB", str(ROOT / "sg.duckdb"))
+
+
+def view() -> str:
+    """`officer` (default) or `scrutiny`: set by SG_VIEW for a deployment, never by a widget."""
+    v = os.environ.get("SG_VIEW", "officer").strip().lower()
+    return "scrutiny" if v == "scrutiny" else "officer"
+
+
+@st.cache_resource(show_spinner=False)
+def _connection(path: str):
+    from . import store
+
+    return store.connect(path, read_only=True)
+
+
+def connection():
+    path = db_path()
+    if not Path(path).exists():
+        if "SG_DB" in os.environ:
+            st.error(f"No store at {path}. Load your exports first: `python -m sg_data load SOURCE_DIR --db {path}`.")
+            st.stop()
+        _build_sample_store(path)
+    return _connection(path)
+
+
+def _build_sample_store(path: str) -> None:
+    """First start on a fresh clone: build the store from the sample council, with progress shown."""
+    from .loader import ensure_sample_store
+
+    with st.status("Building the store from the sample council's exports (first start only)...",
+                   expanded=True) as status:
+        bar = st.progress(0.0)
+
+        def progress(message: str, fraction: float) -> None:
+            bar.progress(min(max(fraction, 0.0), 1.0), text=message)
+
+        report = ensure_sample_store(path, SAMPLE_DIR, progress)
+        status.update(label="Store built from the sample council." if report is None or report.ok
+                      else "Store built; some sample files were rejected (see the Data page).", state="complete",
+                      expanded=False)
+
+
+def source():
+    """The figures for this deployment's view."""
+    con = connection()
+    if view() == "scrutiny":
+        from .scrutiny import source_for
+
+        return source_for(con)
+    from .source import OfficerSource
+
+    return OfficerSource(con)
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def _cached(view_name: str, path: str, method: str, args: tuple):
+    # The view is part of the key: officer results never serve the Scrutiny view.
+    src = source()
+    assert src.view == view_name
+    return getattr(src, method)(*args)
+
+
+def data(method: str, *args):
+    """A source method's result, cached per view, store and arguments."""
+    return _cached(view(), db_path(), method, args)
+
+
+# --- the filters ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Filters:
+    period: Period
+    comparison: Period
+    comparison_kind: str
+    services: tuple[str, ...]  # empty = all services
+
+    def keep(self, frame: pd.DataFrame, column: str = "service") -> pd.DataFrame:
+        if not self.services or column not in frame.columns:
+            return frame
+        return frame[frame[column].isin(self.services)].reset_index(drop=True)
+
+
+def filters() -> Filters:
+    label = st.session_state.get("period") or data("default_period")
+    period = periods.parse(label)
+    kind = st.session_state.get("comparison") or COMPARISONS[0]
+    comparison = period.previous() if kind == COMPARISONS[0] else period.same_last_year()
+    return Filters(period, comparison, kind, tuple(st.session_state.get("services") or ()))
+
+
+def _sidebar() -> None:
+    labels = data("period_labels")
+    default = data("default_period")
+    with st.sidebar:
+        st.markdown("### Filters")
+        if not labels:
+            st.warning("No data loaded yet.")
+            return
+        st.selectbox("Period", labels, index=labels.index(default) if default in labels else 0, key="period",
+                     bind="query-params",
+                     help="A financial year (April to March) or a quarter. The default is the latest full quarter.")
+        st.radio("Compare with", COMPARISONS, key="comparison", bind="query-params")
+        services = data("service_list")
+        st.multiselect("Services", services, key="services", bind="query-params", placeholder="All services",
+                       help="Current service names; a renamed service is counted under its current name.")
+        st.caption(f"View: **{'Scrutiny (figures from 1 to 5 hidden)' if view() == 'scrutiny' else 'Officer'}**")
+
+
+def _banner() -> None:
+    if view() == "scrutiny":
+        st.info("**Scrutiny view.** Any count from 1 to 5 is hidden and shown as [c], and other figures are "
+                "hidden beside it where they would let someone work it out, so that no child or adult at risk "
+                "can be identified. Zero is shown as zero.", icon=":material/visibility_off:")
+
+
+def _pages():
+    return [st.Page(PAGES_DIR / f"{stem}.py", title=title, icon=icon, url_path=stem, default=(stem == "overview"))
+            for stem, title, icon in PAGES]
+
+
+def navigation():
+    """Declared navigation and the shared sidebar; returns the page to run."""
+    st.set_page_config(page_title="Safeguarding trends", page_icon=":material/shield:", layout="wide")
+    page = st.navigation(_pages())
+    connection()
+    _sidebar()
+    _banner()
+    return page
+
+
+def run(page) -> None:
+    st.session_state[_RERUN_TRIED] = False
+    st.session_state[_IN_FRAME] = True
+    try:
+        page.run()
+    finally:
+        st.session_state[_IN_FRAME] = False
+
+
+def frame() -> None:
+    """The first statement of every page file (see the module docstring)."""
+    if st.session_state.get(_IN_FRAME):
+        return
+    navigation()
+    if not st.session_state.get(_RERUN_TRIED):
+        st.session_state[_RERUN_TRIED] = True
+        st.rerun()
+    # reached only where there is no dashboard.py to rerun into (AppTest of one page file)
+
+
+def as_of_text() -> str:
+    cov = data("coverage")
+    if not cov or cov.get("as_of") is None:
+        return "No concerns are loaded."
+    return f"Latest concern in the data: {cov['last']:%d %B %Y}; figures as of {cov['as_of']:%d %B %Y %H:%M}."
+
+
+def briefing_document(period_label: str, fmt: str) -> bytes:
+    """The briefing for a period in this view, as a document (the Overview's download)."""
+    from .documents import render
+
+    src = source()
+    return render(src.con, src.brief(period_label), fmt)
