@@ -1,5 +1,5 @@
 -- concerns_by_quarter_category
--- grain: one row per financial quarter per category with at least one concern, from $start_date to $end_date
+-- grain: one row per financial quarter per service per category with at least one concern, from $start_date to $end_date
 -- params: $start_date, $end_date
 -- reads: stg_concerns
 with concerns as (
