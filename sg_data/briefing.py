@@ -31,9 +31,10 @@ def build(con: duckdb.DuckDBPyConnection, period: Period, view: str = "officer",
         "outcomes": metrics.outcomes_summary(con, period),
     }
     if view == "scrutiny":
-        from .scrutiny import suppress_briefing
+        from .scrutiny import ScrutinySource, suppress_briefing
+        from .source import OfficerSource
 
-        brief = suppress_briefing(brief)
+        brief = suppress_briefing(brief, ScrutinySource(OfficerSource(con)), target_hours)
     return brief
 
 

@@ -53,9 +53,25 @@ def db_path() -> str:
 
 
 def view() -> str:
-    """`officer` (default) or `scrutiny`: set by SG_VIEW for a deployment, never by a widget."""
+    """`officer` (default) or `scrutiny`: set by SG_VIEW for a deployment, never by a widget.
+
+    A published store (sg_data.publish) holds only suppressed aggregates and is always the Scrutiny view.
+    """
     v = os.environ.get("SG_VIEW", "officer").strip().lower()
-    return "scrutiny" if v == "scrutiny" else "officer"
+    if v == "scrutiny" or _is_public(db_path()):
+        return "scrutiny"
+    return "officer"
+
+
+@st.cache_resource(show_spinner=False)
+def _is_public_cached(path: str) -> bool:
+    from .scrutiny import is_public_store
+
+    return is_public_store(_connection(path))
+
+
+def _is_public(path: str) -> bool:
+    return Path(path).exists() and _is_public_cached(path)
 
 
 @st.cache_resource(show_spinner=False)
@@ -95,7 +111,7 @@ def _build_sample_store(path: str) -> None:
 def source():
     """The figures for this deployment's view."""
     con = connection()
-    if view() == "scrutiny":
+    if view() == "scrutiny":  # the Scrutiny source, or the published store itself
         from .scrutiny import source_for
 
         return source_for(con)

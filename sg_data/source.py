@@ -30,7 +30,6 @@ PERIOD_METHODS = (
 TREND_METHODS = (
     "concerns_by_quarter_category", "timeliness_by_quarter", "training_trend", "survey_waves", "survey_questions",
     "self_assessment_ratings", "self_assessment_shares", "loads_history", "quarantine_by_rule", "data_freshness",
-    "service_list",
 )
 #: row-level lists: the Scrutiny and public sources return None for these
 OFFICER_ONLY = ("overdue_concerns", "quarantine_rows")
@@ -139,6 +138,23 @@ class OfficerSource:
 
     def outcomes(self, period: str) -> pd.DataFrame:
         return metrics.outcomes_for(self.con, parse(period))
+
+    # --- what is loaded (the Data page) ---------------------------------------------------------
+    def loads_history(self) -> pd.DataFrame:
+        return metrics.loads_history(self.con)
+
+    def quarantine_by_rule(self) -> pd.DataFrame:
+        return metrics.quarantine_by_rule(self.con)
+
+    def data_freshness(self) -> pd.DataFrame:
+        return metrics.data_freshness(self.con)
+
+    # --- row-level lists: officer view only -----------------------------------------------------
+    def overdue_concerns(self, period: str, target_hours: float = metrics.DEFAULT_TARGET_HOURS) -> pd.DataFrame:
+        return metrics.overdue_concerns(self.con, parse(period), target_hours)
+
+    def quarantine_rows(self) -> pd.DataFrame:
+        return metrics.quarantine_rows(self.con)
 
     # --- the briefing --------------------------------------------------------------------------
     def brief(self, period: str, target_hours: float = metrics.DEFAULT_TARGET_HOURS) -> dict:
