@@ -83,25 +83,50 @@ def _sniff_delimiter(text: str) -> str:
     return ","
 
 
-def _read_grid(path: Path) -> tuple[list[list[str]], str, str]:
-    """All cells as stripped text, row 0 = line 1 of the file."""
+def _read_grid(path: Path) -> tuple[pd.DataFrame, str, str]:
+    """All cells as stripped text ('' for blank), indexed by the file line (or sheet row) each came from."""
     name = path.name
     if path.suffix.lower() == ".xlsx":
         try:
-            sheets = pd.read_excel(path, sheet_name=0, header=None, dtype=str, keep_default_na=False)
+            grid = pd.read_excel(path, sheet_name=0, header=None, dtype=str, keep_default_na=False)
         except Exception as exc:  # openpyxl raises many kinds for a broken workbook
             raise FileRejected(name, f"is not a readable Excel workbook ({type(exc).__name__}). "
                                      "Open it in Excel and save it again as .xlsx.") from None
-        grid = [["" if v is None else str(v).strip() for v in row] for row in sheets.itertuples(index=False)]
-        return grid, "Excel workbook", ""
+        return _tidy(grid, range(1, len(grid) + 1)), "Excel workbook", ""
     raw = path.read_bytes()
     text, encoding = decode(raw, name)
     delimiter = _sniff_delimiter(text)
+    lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
     try:
-        grid = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+        # the fast path: pandas' C parser, one grid row per line of the file
+        grid = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, dtype=str, keep_default_na=False,
+                           skip_blank_lines=False, engine="c", quotechar='"')
+        if len(grid) == lines:
+            return _tidy(grid, range(1, len(grid) + 1)), encoding, delimiter
+    except (pd.errors.ParserError, ValueError):
+        pass  # ragged rows or a quoted line break: the csv module knows each row's line
+    try:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        rows, starts = [], []
+        line = 1
+        for row in reader:
+            rows.append(row)
+            starts.append(line)
+            line = reader.line_num + 1
     except csv.Error as exc:
         raise FileRejected(name, f"is not a well-formed CSV file ({exc}).") from None
-    return grid, encoding, delimiter
+    width = max((len(r) for r in rows), default=0)
+    grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
+    return _tidy(grid, starts), encoding, delimiter
+
+
+def _tidy(grid: pd.DataFrame, lines) -> pd.DataFrame:
+    grid = grid.fillna("").astype(str)
+    for col in grid.columns:
+        grid[col] = grid[col].str.strip()
+    grid.index = pd.Index(list(lines), dtype="int64")
+    grid.columns = range(grid.shape[1])
+    return grid
 
 
 def read_export(path: Path, kind: Kind | None = None) -> ReadFile:
@@ -111,9 +136,10 @@ def read_export(path: Path, kind: Kind | None = None) -> ReadFile:
         raise FileRejected(name, "is not named after a known export (concerns, training, survey_waves, ...).")
     grid, encoding, delimiter = _read_grid(path)
 
-    header_at = _find_header(grid, kind)
+    top = grid.iloc[:HEADER_SEARCH_ROWS].values.tolist()
+    header_at = _find_header(top, kind)
     if header_at is None:
-        first = next((r for r in grid if any(c for c in r)), [])
+        first = next((r for r in top if any(c for c in r)), [])
         present = {column_for(kind, normalise_header(c)) for c in first}
         missing = [f for f in kind.required if f not in present]
         if not first:
@@ -123,9 +149,8 @@ def read_export(path: Path, kind: Kind | None = None) -> ReadFile:
             "is missing required column(s) " + ", ".join(missing)
             + f" for a {kind.name} export (header looked for in the first {HEADER_SEARCH_ROWS} rows).",
         )
-    header = grid[header_at]
-    body = grid[header_at + 1:]
-    width = len(header)
+    header = top[header_at]
+    body = grid.iloc[header_at + 1:]
 
     mapped: dict[int, str] = {}
     seen: dict[str, str] = {}
@@ -135,7 +160,7 @@ def read_export(path: Path, kind: Kind | None = None) -> ReadFile:
     for i, h in enumerate(header):
         norm = normalise_header(h)
         if not norm:
-            if any(i < len(r) and r[i] for r in body):
+            if (body[i] != "").any():
                 dropped_unknown.append(f"(blank header, column {i + 1})")
             continue
         target = column_for(kind, norm)
@@ -158,17 +183,9 @@ def read_export(path: Path, kind: Kind | None = None) -> ReadFile:
         seen[target] = h
         mapped[i] = target
 
-    rows = []
-    lines = []
-    for offset, row in enumerate(body):
-        if len(row) < width:
-            row = row + [""] * (width - len(row))
-        if not any(row):
-            continue  # blank rows (trailing or between) carry nothing
-        rows.append([row[i] or None for i in mapped])
-        lines.append(header_at + 2 + offset)
-    frame = pd.DataFrame(rows, columns=list(mapped.values()), dtype=object)
-    frame["_line"] = pd.Series(lines, dtype="int64")
+    body = body[(body != "").any(axis=1)]  # blank rows (trailing or between) carry nothing
+    frame = pd.DataFrame({target: body[i].replace("", None).astype(object).to_numpy() for i, target in mapped.items()})
+    frame["_line"] = body.index.to_numpy(dtype="int64")
 
     if wide_form:
         if not wide:
