@@ -63,6 +63,9 @@ PRINT_WIDTH = 440
 PRINT_LABEL_LIMIT = 220
 PNG_SCALE = 2
 
+#: Outcome fields the exports may leave blank (metrics.md: "the denominator is missing").
+MAY_BE_UNRECORDED = frozenset({"sought", "negative", "unknown"})
+
 RATING_ORDER = ("Blue", "Green", "Amber", "Red", "Not assessed")
 SOURCE_WORDS = {"peer": "Peer review", "self": "Self-rated"}
 
@@ -98,11 +101,11 @@ class Table:
         out = []
         for i in range(len(self.columns)):
             cells = [r[i] for r in self.rows if r[i] != ""]
-            out.append(bool(cells) and all(_FIGURE.match(c) for c in cells))
+            out.append(bool(cells) and all(_FIGURE.match(c) for c in cells) and any(re.search(r"\d", c) for c in cells))
         return out
 
 
-_FIGURE = re.compile(r"^(\[[cxz]\]|-?[\d,.]+%?)( of [\d,]+.*)?$|^-$")
+_FIGURE = re.compile(r"^(\[[cxz]\]( not recorded)?|-?[\d,.]+%?)( of [\d,]+.*)?$|^-$")
 
 
 @dataclass
@@ -135,9 +138,14 @@ class _Figures:
     def hidden(self, parent: Optional[dict], key: str) -> bool:
         if not parent or parent.get(key) is not None:
             return False
+        fields = parent.get("suppressed_fields")
+        if fields is not None:  # the briefing names exactly which of the holder's counts are hidden
+            return key in fields
         flag = parent.get("suppressed")
         if isinstance(flag, (list, tuple, set)):
             return key in flag
+        if key in MAY_BE_UNRECORDED:  # blank in the source: missing, not hidden, unless its holder says so
+            return bool(flag)
         return bool(flag) or self.scrutiny
 
     def count(self, parent: Optional[dict], key: str) -> str:
@@ -147,6 +155,12 @@ class _Figures:
         if value is None:
             return SUPPRESSED if self.hidden(parent, key) else NOT_AVAILABLE
         return format_count(value, False)
+
+    def hours(self, parent: Optional[dict], key: str) -> str:
+        """Hours to one decimal place; `[c]` where hidden (a median of a handful of reviews is hidden too)."""
+        if parent is None or parent.get(key) is None:
+            return SUPPRESSED if self.hidden(parent, key) else NOT_AVAILABLE
+        return f"{float(parent[key]):.1f}"
 
     def value(self, parent: Optional[dict], key: str) -> Optional[float]:
         """The number for a chart: None when hidden or missing (the chart writes the label instead)."""
@@ -204,8 +218,14 @@ def _timestamp(value) -> str:
     return stamp.strftime("%d/%m/%Y %H:%M")
 
 
-def _hours(value) -> str:
-    return NOT_AVAILABLE if value is None else f"{float(value):.1f}"
+def _who(items: list[dict], name: str, count: int) -> str:
+    """The names with this count: "Leisure", "Leisure and Planning", or "4 services" when there are more."""
+    names = [i[name] for i in items if i.get("count") == count]
+    if len(names) == 1:
+        return names[0]
+    if len(names) <= 3:
+        return ", ".join(names[:-1]) + " and " + names[-1]
+    return f"{len(names)} {'services' if name == 'service' else 'categories'}"
 
 
 def _words(kind: str) -> str:
@@ -279,7 +299,8 @@ class _Builder:
         self.f = _Figures(brief)
         self.label = brief["period"]["label"]
         view = "Scrutiny view" if self.f.scrutiny else "Officer view"
-        self.doc = Document(title=f"Safeguarding briefing: {self.label}", footer=f"Safeguarding briefing: {self.label}. {view}.")
+        self.doc = Document(title=f"Safeguarding briefing: {self.label}",
+                            footer=f"Safeguarding briefing: {self.label}. {view}.")
 
     # front matter
     def front(self) -> None:
@@ -352,34 +373,31 @@ class _Builder:
         def row(name, get):
             return [name] + [get(b) for b in briefs]
 
-        def section(b, key):
-            return b.get(key)
+        def part(b, section, key):
+            return (b.get(section) or {}).get(key)
 
         target = (self.brief.get("timeliness") or {}).get("target_hours", metrics.DEFAULT_TARGET_HOURS)
         rows = [
-            row("Concerns raised", lambda b: f.count(section(b, "concerns"), "total")),
-            row("Referred externally", lambda b: f.share((section(b, "concerns") or {}).get("referred_externally")
-                                                         if section(b, "concerns") else None)),
-            row(f"Reviewed within {target} hours", lambda b: f.share(
-                (section(b, "timeliness") or {}).get("reviewed_within_target") if section(b, "timeliness") else None,
-                interval=True)),
-            row("Median hours to review", lambda b: _hours((section(b, "timeliness") or {}).get("median_hours_to_review"))),
-            row("Overdue, not yet reviewed", lambda b: f.count(section(b, "timeliness"), "overdue_unreviewed")),
-            row("Required training in date", lambda b: f.share(
-                section(b, "training")["coverage"] if section(b, "training") else None, interval=True)),
+            row("Concerns raised", lambda b: f.count(b.get("concerns"), "total")),
+            row("Referred externally", lambda b: f.share(part(b, "concerns", "referred_externally"))),
+            row(f"Reviewed within {target} hours",
+                lambda b: f.share(part(b, "timeliness", "reviewed_within_target"), interval=True)),
+            row("Median hours to review", lambda b: f.hours(b.get("timeliness"), "median_hours_to_review")),
+            row("Overdue, not yet reviewed", lambda b: f.count(b.get("timeliness"), "overdue_unreviewed")),
+            row("Required training in date", lambda b: f.share(part(b, "training", "coverage"), interval=True)),
         ]
         question = narrative.headline_question(self.brief.get("survey"))
         if question is not None:
             qid = question["question_id"]
 
             def survey_share(b):
-                sv = section(b, "survey")
+                sv = b.get("survey")
                 match = [q for q in (sv or {}).get("questions", []) if q["question_id"] == qid]
                 return f.share(match[0]["positive"], interval=True) if match else NOT_AVAILABLE
 
             rows.append(row(f"Staff survey: {question.get('text') or _words(qid)} (positive)", survey_share))
         rows.append(row("Self-assessment standards rated Green or better",
-                        lambda b: f.share(narrative.green_or_better(section(b, "self_assessment")))))
+                        lambda b: f.share(narrative.green_or_better(b.get("self_assessment")))))
         doc.add(Table(f"Headline figures for {self.label} and the comparison periods", columns, rows))
         notes = []
         waves = [(b["period"]["label"], (b.get("survey") or {}).get("survey_id")) for b in briefs]
@@ -417,19 +435,21 @@ class _Builder:
             shown = [s for s in services if s.get("count") is not None]
             summary = f"{f.count(c, 'total')} concerns were raised in {self.label}"
             if shown:
-                most = max(shown, key=lambda s: s["count"])
-                summary += f"; {most['service']} raised the most ({most['count']})"
-                if len(shown) > 1:
-                    least = min(shown, key=lambda s: s["count"])
-                    summary += f" and {least['service']} the fewest ({least['count']})"
+                most = max(s["count"] for s in shown)
+                summary += f"; {_who(shown, 'service', most)} raised the most ({most})"
+                least = min(s["count"] for s in shown)
+                if least < most:
+                    summary += f" and {_who(shown, 'service', least)} the fewest ({least})"
             hidden = len(services) - len(shown)
             if hidden:
-                summary += f"; {hidden} service{'s are' if hidden > 1 else ' is'} hidden ([c]) because the numbers are small"
+                summary += (f"; {hidden} service{'s are' if hidden > 1 else ' is'} hidden ([c]) because the "
+                            f"numbers are small")
             summary += "."
             doc.add(Paragraph(summary))
             frame = _bar_frame(((s["service"], f.value(s, "count"), f.count(s, "count")) for s in services), "service")
-            doc.add(Chart(charts.bar_chart(frame, "service", "value", f"Concerns raised by service, {self.label}",
-                                           "Concerns", category_title="Service", label="label"), summary))
+            chart = charts.bar_chart(frame, "service", "value", f"Concerns raised by service, {self.label}", "Concerns",
+                                     category_title="Service", label="label")
+            doc.add(self.chart(chart, summary, frame, "value"))
             doc.add(Table("Concerns raised by service", ["Service", "Concerns"],
                           [[s["service"], f.count(s, "count")] for s in services]))
 
@@ -440,16 +460,18 @@ class _Builder:
         else:
             shown = [s for s in categories if s.get("count") is not None]
             if shown:
-                top = max(shown, key=lambda s: s["count"])
-                summary = (f"The most frequent category was {top['category']}, with {top['count']} of "
-                           f"{f.count(c, 'total')} concerns.")
+                top = max(s["count"] for s in shown)
+                names = _who(shown, "category", top)
+                summary = (f"The most frequent category was {names}, with {top} of {f.count(c, 'total')} concerns"
+                           f"{' each' if ' and ' in names else ''}.")
             else:
                 summary = "The counts by category are hidden ([c]) because the numbers are small."
             doc.add(Paragraph(summary))
             frame = _bar_frame(((s["category"], f.value(s, "count"), f.count(s, "count")) for s in categories),
                                "category")
-            doc.add(Chart(charts.bar_chart(frame, "category", "value", f"Concerns raised by category, {self.label}",
-                                           "Concerns", category_title="Category", label="label"), summary))
+            chart = charts.bar_chart(frame, "category", "value", f"Concerns raised by category, {self.label}",
+                                     "Concerns", category_title="Category", label="label")
+            doc.add(self.chart(chart, summary, frame, "value"))
             doc.add(Table("Concerns raised by category", ["Category", "Statutory category", "Concerns"],
                           [[s["category"], s.get("statutory_category") or "Not mapped", f.count(s, "count")]
                            for s in categories]))
@@ -465,7 +487,7 @@ class _Builder:
         target = t.get("target_hours", metrics.DEFAULT_TARGET_HOURS)
         within = t.get("reviewed_within_target") or {}
         summary = (f"Reviewed within {target} hours: {f.share(within)}; the median time to review was "
-                   f"{_hours(t.get('median_hours_to_review'))} hours, and {f.count(t, 'overdue_unreviewed')} "
+                   f"{f.hours(t, 'median_hours_to_review')} hours, and {f.count(t, 'overdue_unreviewed')} "
                    f"concerns are overdue and not yet reviewed.")
         doc.add(Paragraph(summary))
         stages = [
@@ -477,16 +499,17 @@ class _Builder:
         stages = [s for s in stages if s[2] in s[1] or s[1] is within]
         frame = _bar_frame(((name, f.value(parent, key), f.count(parent, key)) for name, parent, key in stages),
                            "review")
-        doc.add(Chart(charts.bar_chart(frame, "review", "value", f"How concerns raised in {self.label} were reviewed",
-                                       "Concerns", category_title="Review", label="label"), summary))
+        chart = charts.bar_chart(frame, "review", "value", f"How concerns raised in {self.label} were reviewed",
+                                 "Concerns", category_title="Review", label="label")
+        doc.add(self.chart(chart, summary, frame, "value"))
         rows = [[name, f.count(parent, key)] for name, parent, key in stages]
         doc.add(Table("How concerns raised in the period were reviewed", ["Review", "Concerns"], rows))
         figures = [
             [f"Reviewed within {target} hours (of those that can be judged)", f.share(within, interval=True)],
-            ["Median hours to review", _hours(t.get("median_hours_to_review"))],
+            ["Median hours to review", f.hours(t, "median_hours_to_review")],
         ]
         if "p90_hours_to_review" in t:
-            figures.append(["90th percentile hours to review", _hours(t.get("p90_hours_to_review"))])
+            figures.append(["90th percentile hours to review", f.hours(t, "p90_hours_to_review")])
         if t.get("as_of"):
             figures.append(["Judged at (as-of time)", _timestamp(t["as_of"])])
         doc.add(Table("Review timeliness figures", ["Figure", "Value"], figures))
@@ -504,7 +527,8 @@ class _Builder:
         services = tr.get("by_service") or []
         shares = [(s, f.share_of(s)) for s in services]
         known = [(s, sh) for s, sh in shares if sh is not None and sh.of]
-        summary = f"At the {_date(tr.get('snapshot_date'))} snapshot, {f.share(tr.get('coverage'))} required courses were in date"
+        summary = (f"At the {_date(tr.get('snapshot_date'))} snapshot, {f.share(tr.get('coverage'))} of required "
+                   f"courses were in date")
         if known:
             low = min(known, key=lambda p: p[1].proportion)
             summary += f"; coverage was lowest in {low[0]['service']} ({low[1].format()})"
@@ -516,8 +540,9 @@ class _Builder:
             doc.add(Paragraph(NO_DATA))
             return
         frame = _share_frame(((s["service"], sh, f.share(s)) for s, sh in shares), "service")
-        doc.add(Chart(charts.share_chart(frame, "service", f"Required training in date by service, {_date(tr.get('snapshot_date'))}",
-                                         category_title="Service"), summary))
+        chart = charts.share_chart(frame, "service", f"Required training in date by service, "
+                                   f"{_date(tr.get('snapshot_date'))}", category_title="Service")
+        doc.add(self.chart(chart, summary, frame, "share"))
         doc.add(Table("Required training in date by service", ["Service", "In date", "Required", "Coverage"],
                       [[s["service"], f.count(s, "count"), f.count(s, "of"), f.share(s, interval=True)]
                        for s in services]))
@@ -556,12 +581,17 @@ class _Builder:
         else:
             summary += ", the positive shares are hidden ([c]) because the numbers are small."
         doc.add(Paragraph(summary))
-        frame = _share_frame(((q.get("text") or _words(q["question_id"]), s, f.share(q.get("positive")))
-                              for q, s in shares), "question")
-        doc.add(Chart(charts.share_chart(frame, "question", f"Positive answers by question, survey {sv.get('survey_id')}",
-                                         category_title="Question"), summary))
-        doc.add(Table("Positive answers by question", ["Question", "Positive", "Answered", "Positive share"],
-                      [[q.get("text") or _words(q["question_id"]), f.count(q.get("positive"), "count"),
+        # The chart names each question by its short id (full questions do not fit beside a chart); the
+        # table below gives the wording, in the same order.
+        frame = _share_frame(((_words(q["question_id"]), s, f.share(q.get("positive"))) for q, s in shares),
+                             "question")
+        chart = charts.share_chart(frame, "question", f"Positive answers by question, survey {sv.get('survey_id')}",
+                                   category_title="Question")
+        doc.add(self.chart(chart, summary, frame, "share"))
+        doc.add(Table("Positive answers by question", ["Question", "In the chart", "Positive", "Answered",
+                                                       "Positive share"],
+                      [[q.get("text") or _words(q["question_id"]), _words(q["question_id"]),
+                        f.count(q.get("positive"), "count"),
                         f.count(q.get("positive"), "of"), f.share(q.get("positive"), interval=True)]
                        for q in questions]))
 
@@ -579,7 +609,7 @@ class _Builder:
                           kind="meta"))
         ratings = sa["ratings"]
         good = narrative.green_or_better(sa)
-        summary = f"In the {sa.get('year')} self-assessment, {f.share(good)} standards were rated Green or better"
+        summary = f"In the {sa.get('year')} self-assessment, {f.share(good)} of standards were rated Green or better"
         weak = [r for r in ratings if r.get("rating") in ("Red", "Amber")]
         if weak:
             summary += f"; {len(weak)} {'was' if len(weak) == 1 else 'were'} rated Amber or Red"
@@ -590,8 +620,9 @@ class _Builder:
         order += sorted({x.get("rating") for x in ratings} - set(order) - {None})
         counts = [(r, sum(1 for x in ratings if x.get("rating") == r)) for r in order]
         frame = _bar_frame(((r, float(n), Share(n, total).format()) for r, n in counts), "rating")
-        doc.add(Chart(charts.bar_chart(frame, "rating", "value", f"Standards by rating, self-assessment {sa.get('year')}",
-                                       "Standards", category_title="Rating", label="label"), summary))
+        chart = charts.bar_chart(frame, "rating", "value", f"Standards by rating, self-assessment {sa.get('year')}",
+                                 "Standards", category_title="Rating", label="label")
+        doc.add(self.chart(chart, summary, frame, "value"))
         doc.add(Table("Standards by rating", ["Rating", "Standards"],
                       [[r, Share(n, total).format()] for r, n in counts]))
         doc.add(Table("Rating of each standard", ["Ref", "Area", "Standard", "Rating", "Rated by"],
@@ -632,8 +663,10 @@ class _Builder:
             stages = [("Sought", "sought", None), ("Engaged", "engaged", "sought"),
                       ("Positive outcome", "positive", "engaged"), ("Negative outcome", "negative", "engaged"),
                       ("Outcome unknown", "unknown", "engaged")]
-            frame = _bar_frame(((stage, f.value(o, key), self._stage_label(o, key)) for stage, key, _ in stages), "stage")
-            doc.add(Chart(charts.funnel_chart(frame, "stage", "value", name, label="label"), summary))
+            frame = _bar_frame(((stage, f.value(o, key), self._stage_label(o, key)) for stage, key, _ in stages),
+                               "stage")
+            doc.add(self.chart(charts.funnel_chart(frame, "stage", "value", name, label="label"), summary, frame,
+                               "value"))
             table_rows = []
             for stage, key, of in stages:
                 if of is None:
@@ -669,11 +702,16 @@ class _Builder:
         f = self.f
         reach = self._reach(o)
         success = f.pair(o, "positive", o, "engaged")
+        if reach == SUPPRESSED and success == SUPPRESSED:
+            return (f"{o.get('programme')} ({o.get('measure')}): the reach and success rate are hidden ([c]) because "
+                    f"some of the numbers are small.")
         if reach == "denominator missing":
-            first = f"{o.get('programme')} engaged {f.count(o, 'engaged')} people (sought not recorded, so reach is unknown)"
+            first = (f"{o.get('programme')}: {f.count(o, 'engaged')} people engaged (the number sought was not "
+                     f"recorded, so reach is unknown)")
         else:
-            first = f"{o.get('programme')} engaged {reach} of the people it sought"
-        return f"{first}; of those engaged, {success} had the positive outcome ({o.get('measure')})."
+            first = f"{o.get('programme')} reach: {reach} of the people sought engaged"
+        return (f"{first}; success rate: {success} of those engaged had the positive outcome "
+                f"({o.get('measure')}).")
 
     # appendix
     def appendix(self) -> None:
@@ -689,6 +727,13 @@ class _Builder:
             [NOT_AVAILABLE, "Not available: not recorded, or no data for that period."],
             [NOT_APPLICABLE, "Not applicable: for example a share of nothing (0 of 0)."],
         ]))
+
+    def chart(self, chart, summary: str, frame: pd.DataFrame, column: str):
+        """The chart, or, when every figure in it is hidden, a sentence saying why there is none."""
+        if frame[column].isna().all():
+            return Paragraph("The chart is left out because every figure in it is hidden ([c]); the table shows "
+                             "what can be shown.", kind="note")
+        return Chart(chart, summary)
 
     def build(self) -> Document:
         self.front()
@@ -728,10 +773,19 @@ def render(con, brief: dict, fmt: str, comparisons: Optional[Sequence[dict]] = N
     `comparisons` are the briefs to compare with (default: the previous period
     and the same period last year, built from `con` in the brief's view).
     """
-    writers = {"md": _markdown, "html": _html, "docx": _docx, "pdf": _pdf}
-    if fmt not in writers:
+    _check_format(fmt)
+    return write(document(con, brief, comparisons), fmt)
+
+
+def write(doc: Document, fmt: str) -> bytes:
+    """A built document in `fmt`; the charts are drawn once, so one document can be written in every format."""
+    _check_format(fmt)
+    return {"md": _markdown, "html": _html, "docx": _docx, "pdf": _pdf}[fmt](doc)
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt}")
-    return writers[fmt](document(con, brief, comparisons))
 
 
 # --- Markdown -----------------------------------------------------------------------------------
@@ -766,9 +820,11 @@ def _markdown(doc: Document) -> bytes:
 # --- HTML ---------------------------------------------------------------------------------------
 
 _CSS = """
-body{font-family:Arial,"Liberation Sans",Helvetica,sans-serif;color:#0b0c0c;line-height:1.45;margin:0;background:#fff}
+body{font-family:Arial,"Liberation Sans",Helvetica,sans-serif;color:#0b0c0c;line-height:1.45;margin:0;
+background:#fff}
 main{max-width:52rem;margin:0 auto;padding:1.5rem}
-h1{font-size:2rem;margin:0 0 1rem}h2{font-size:1.5rem;margin:2.2rem 0 .6rem;border-bottom:2px solid #12436D;color:#12436D}
+h1{font-size:2rem;margin:0 0 1rem}
+h2{font-size:1.5rem;margin:2.2rem 0 .6rem;border-bottom:2px solid #12436D;color:#12436D}
 h3{font-size:1.15rem;margin:1.6rem 0 .5rem}
 p.meta{margin:.2rem 0}p.note{font-size:.92rem;color:#3d3d3d}
 table{border-collapse:collapse;margin:.5rem 0 1.2rem;font-size:.95rem}
@@ -911,7 +967,6 @@ def _docx(doc: Document) -> bytes:
             tr_pr.append(flag)
             for i, text in enumerate(block.columns):
                 cell = header.cells[i]
-                cell.text = ""
                 run = cell.paragraphs[0].add_run(text)
                 run.bold = True
                 shading = OxmlElement("w:shd")
@@ -1027,9 +1082,15 @@ def _pdf(doc: Document) -> bytes:
         scale = room / sum(flexible) if flexible else 1
         return [w if w <= fair else max(w * scale, 18) for w in natural]
 
+    def table_height(block: Table) -> float:
+        """A rough height: a row per line of its longest cell, wrapping at about 60 characters."""
+        lines = sum(max(1, max(len(c) for c in row) // 60 + 1) for row in block.rows) + 2
+        return 6 + 5.6 * lines
+
     def write_table(block: Table) -> None:
         size = 8.5 if len(block.columns) > 5 else 9
-        if pdf.will_page_break(22):
+        # A short table is kept on one page; a long one starts with at least a few rows.
+        if pdf.will_page_break(22 if len(block.rows) > 16 else table_height(block)):
             pdf.add_page()
         pdf.set_font("Helvetica", "B", 9)
         pdf.multi_cell(0, 5, latin1(f"Table: {block.caption}"), new_x="LMARGIN", new_y="NEXT")
@@ -1057,7 +1118,27 @@ def _pdf(doc: Document) -> bytes:
         pdf.image(io.BytesIO(block.png), x=pdf.l_margin, w=w, h=h, alt_text=latin1(block.alt))
         pdf.ln(3)
 
-    for block in doc.blocks:
+    def chart_height(block: Chart) -> float:
+        _draw(block)
+        return min(width, block.width_px / PNG_SCALE * 25.4 / 96 * 0.95) * block.height_px / block.width_px
+
+    def needed_after(index: int) -> float:
+        """Room for a heading and what belongs with it: its first paragraphs and, if there is one, its chart."""
+        need = 14.0
+        for block in doc.blocks[index + 1:index + 5]:
+            if isinstance(block, Heading) and block.level <= 1:
+                break
+            if isinstance(block, Paragraph):
+                need += 6 * (1 + len(block.text) // 110)
+            elif isinstance(block, Chart):
+                return need + chart_height(block) + 3
+            elif isinstance(block, Table):
+                return need + min(table_height(block), 70)
+            else:
+                break
+        return max(need, 35.0)
+
+    for index, block in enumerate(doc.blocks):
         if isinstance(block, Heading):
             if block.level == 0:
                 pdf.set_font("Helvetica", "B", 20)
@@ -1065,7 +1146,7 @@ def _pdf(doc: Document) -> bytes:
                 pdf.ln(2)
                 continue
             # Keep a heading with what follows it.
-            if pdf.will_page_break(45 if block.level == 1 else 35):
+            if pdf.will_page_break(min(needed_after(index), pdf.eph - 20)):
                 pdf.add_page()
             pdf.ln(4 if block.level == 1 else 2)
             pdf.start_section(latin1(block.text), level=block.level - 1, strict=False)
@@ -1087,7 +1168,7 @@ def _pdf(doc: Document) -> bytes:
             for item in block.items:
                 pdf.set_x(pdf.l_margin)
                 pdf.cell(5, 5, "-")
-                pdf.multi_cell(width - 5, 5, latin1(item), new_x="LMARGIN", new_y="NEXT")
+                pdf.multi_cell(width - 5, 5, latin1(item), new_x="LMARGIN", new_y="NEXT", align="L")
                 pdf.ln(1)
             pdf.ln(2)
         elif isinstance(block, Table):

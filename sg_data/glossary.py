@@ -69,8 +69,8 @@ TERMS: tuple[Term, ...] = (
          "expiry date lapses three years after completion. Councillors are shown as a service of their own.",
          "Training"),
     Term("expiring_soon", "Expiring soon",
-         "Required courses in date at the snapshot whose expiry falls within the next 90 days; shown as the number "
-         "of people affected.", "Training"),
+         "Required courses in date at the snapshot whose expiry falls within the next 90 days. The Training page "
+         "also shows the number of people affected in each service.", "Training"),
     Term("survey_wave", "Survey wave",
          "One round of the staff safeguarding questionnaire. A period uses the latest wave that closed on or "
          "before the period's end.", "Staff survey"),

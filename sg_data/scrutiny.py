@@ -442,13 +442,15 @@ def suppress_briefing(brief: dict, src: ScrutinySource, target_hours: float = me
         rows = []
         for r in frame.to_dict("records"):
             item = {k: r.get(k) for k in ("programme", "measure", "service")}
-            flagged = False
+            hidden = []
             for col in ("sought", "engaged", "positive", "negative", "unknown"):
                 v = r.get(col)
                 item[col] = None if v is None or pd.isna(v) else int(v)
-                flagged = flagged or bool(r.get(f"{col}_suppressed"))
-            if flagged:
+                if r.get(f"{col}_suppressed"):
+                    hidden.append(col)
+            if hidden:  # a null not listed here was never recorded: the denominator is missing
                 item["suppressed"] = True
+                item["suppressed_fields"] = hidden
             rows.append(item)
         out["outcomes"] = rows
     return out
