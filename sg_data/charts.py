@@ -168,3 +168,233 @@ def histogram(df: pd.DataFrame, band: str, value: str, title: str, value_title: 
     bars = base.mark_bar(color=GSS_PALETTE[0])
     text = base.mark_text(dy=-6, font=FONT, fontSize=11).encode(text="_label:N")
     return _config((bars + text).properties(width=WIDTH, height=260))
+
+
+def stacked_counts(df: pd.DataFrame, x: str, y: str, series: str, title: str, y_title: str,
+                   x_title: str | None = None, series_title: str | None = None) -> alt.Chart:
+    """Counts over time split by a series, the total written above each bar; `[c]` where a part is suppressed.
+
+    Like `stacked_bars`, but a bar with a suppressed (NA) part gets `[c]` for its total rather than the
+    sum of the parts that are shown, which would understate it. Series keep the frame's order.
+    """
+    data = df.copy()
+    order = data[x].drop_duplicates().tolist()
+    series_order = data[series].drop_duplicates().tolist()
+    totals = (data.groupby(x, sort=False)[y]
+              .agg(lambda s: pd.NA if s.isna().any() else s.sum()).reset_index())
+    totals["_label"] = totals[y].map(lambda v: "[c]" if pd.isna(v) else f"{v:,.0f}")
+    known = data.assign(_v=data[y].astype("Float64").fillna(0)).groupby(x, sort=False)["_v"].sum()
+    totals["_top"] = totals[x].map(known).astype(float)
+    data["_label"] = data[y].map(lambda v: "[c]" if pd.isna(v) else f"{v:,.0f}")
+    data[y] = data[y].astype("Float64")
+    data["_order"] = data[series].map({s: i for i, s in enumerate(series_order)})
+    palette = GSS_PALETTE + ["#7F7F7F", "#B3B3B3", "#5694CA", "#F5A6C6"]
+    bars = alt.Chart(data, title=title).mark_bar(stroke="white", strokeWidth=0.5).encode(
+        x=alt.X(f"{x}:N", sort=order, title=x_title or x.replace("_", " ").capitalize(), axis=alt.Axis(labelAngle=-40)),
+        y=alt.Y(f"{y}:Q", title=y_title),
+        color=alt.Color(f"{series}:N", sort=series_order, scale=alt.Scale(range=palette),
+                        title=series_title or series.replace("_", " ").capitalize(),
+                        legend=alt.Legend(columns=2, labelLimit=360)),
+        order=alt.Order("_order:Q", sort="ascending"),
+        tooltip=[alt.Tooltip(f"{x}:N", title=x_title or x), alt.Tooltip(f"{series}:N", title=series_title or series),
+                 alt.Tooltip("_label:N", title=y_title)],
+    )
+    text = alt.Chart(totals).mark_text(dy=-6, font=FONT, fontSize=11, color="#0b0c0c").encode(
+        x=alt.X(f"{x}:N", sort=order), y=alt.Y("_top:Q"), text="_label:N")
+    return fit_width(_config((bars + text).properties(width=WIDTH, height=320)))
+
+
+def share_trend(df: pd.DataFrame, x: str, title: str, share: str = "share", low: str = "low", high: str = "high",
+                label: str = "label", y_title: str = "Share", x_title: str | None = None) -> alt.Chart:
+    """A share over time: a line through the points, the 95% interval as a shaded band, the share written on each point.
+
+    `label` is the text written above each point (for example "92%"); a row whose share is NA (suppressed)
+    has no point (its table row says [c]).
+    """
+    data = df.copy()
+    for col in (share, low, high):
+        data[col] = pd.to_numeric(data[col], errors="coerce").astype(float)
+    order = data[x].drop_duplicates().tolist()
+    floor = data[low].min()
+    lower = 0.0 if pd.isna(floor) else max(0.0, (int(floor * 10) / 10))
+    xs = alt.X(f"{x}:N", sort=order, title=x_title or x.replace("_", " ").capitalize(), axis=alt.Axis(labelAngle=-40))
+    ys = alt.Y(f"{share}:Q", title=y_title, scale=alt.Scale(domain=[lower, 1]), axis=alt.Axis(format="%"))
+    base = alt.Chart(data, title=title).encode(x=xs)
+    band = base.mark_area(opacity=0.25, color=GSS_PALETTE[0]).encode(
+        y=alt.Y(f"{low}:Q", scale=alt.Scale(domain=[lower, 1])), y2=f"{high}:Q")
+    line = base.mark_line(color=GSS_PALETTE[0], point=alt.OverlayMarkDef(size=60, filled=True)).encode(
+        y=ys, tooltip=[alt.Tooltip(f"{x}:N", title=x_title or x), alt.Tooltip(f"{label}:N", title="Figure")])
+    text = base.mark_text(dy=-10, font=FONT, fontSize=11, color="#0b0c0c").encode(y=ys, text=f"{label}:N")
+    return fit_width(_config((band + line + text).properties(width=WIDTH, height=300)))
+
+
+#: shapes for series, so that colour is never the only signal (Vega-Lite shape names)
+SERIES_SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "wedge", "stroke"]
+
+
+def fit_width(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """Fit the width to the page but keep the height given for the plot itself.
+
+    Without an `autosize`, Streamlit sizes a single or layered chart with `fit`, where the height given
+    includes the title, axes and legend: a chart with long rotated labels or a bottom legend is left with
+    almost no room to plot, and a discrete axis drops labels. `fit-x` fits only the width.
+    """
+    return chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+
+
+def _share_floats(df: pd.DataFrame, cols: tuple[str, ...]) -> pd.DataFrame:
+    data = df.copy()
+    for col in cols:
+        data[col] = pd.to_numeric(data[col], errors="coerce").astype(float)
+    return data
+
+
+def share_points(df: pd.DataFrame, category: str, title: str, share: str = "share", low: str = "low",
+                 high: str = "high", label: str = "label", series: str | None = None,
+                 category_title: str | None = None, value_title: str = "Share (with 95% confidence interval)"
+                 ) -> alt.Chart:
+    """Shares as points with their 95% interval, the figure ("13 of 27, 48% (31%-66%)") written beside each.
+
+    Like `share_chart`, but a row whose share is NA (suppressed, or 0 of 0) still gets its label (`[c]`)
+    written at the left, and a series is told apart by shape as well as colour. Rows keep the frame's order.
+    """
+    data = _share_floats(df, (share, low, high))
+    data["_text_x"] = data[high].fillna(0.0)
+    order = data[category].drop_duplicates().tolist()
+    enc = {"y": alt.Y(f"{category}:N", sort=order,
+                      title=(category_title or None) if category_title is not None
+                      else category.replace("_", " ").capitalize())}
+    if series:
+        s_title = series.replace("_", " ").capitalize()
+        s_order = data[series].drop_duplicates().tolist()
+        enc["yOffset"] = alt.YOffset(f"{series}:N", sort=s_order)
+        enc["color"] = alt.Color(f"{series}:N", sort=s_order, scale=alt.Scale(range=GSS_PALETTE), title=s_title)
+    base = alt.Chart(data, title=title).encode(**enc)
+    x_scale = alt.Scale(domain=[0, 1])
+    rule = base.mark_rule(strokeWidth=2, color=GSS_PALETTE[0]).encode(
+        x=alt.X(f"{low}:Q", title=value_title, scale=x_scale, axis=alt.Axis(format="%")), x2=f"{high}:Q")
+    point_enc = {"x": alt.X(f"{share}:Q", scale=x_scale),
+                 "tooltip": [alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{label}:N", title="Figure")]
+                 + ([alt.Tooltip(f"{series}:N")] if series else [])}
+    if series:
+        point_enc["shape"] = alt.Shape(f"{series}:N", sort=data[series].drop_duplicates().tolist(),
+                                       scale=alt.Scale(range=SERIES_SHAPES), title=series.replace("_", " ").capitalize())
+    point = base.mark_point(filled=True, size=80, color=GSS_PALETTE[0], opacity=1).encode(**point_enc)
+    text = base.mark_text(align="left", dx=8, font=FONT, fontSize=11, color="#0b0c0c").encode(
+        x=alt.X("_text_x:Q", scale=x_scale), text=f"{label}:N")
+    n = len(order) * (data[series].nunique() if series else 1)
+    return fit_width(_config((rule + point + text).properties(width=WIDTH, height=max(40, 30 * n))))
+
+
+def share_lines(df: pd.DataFrame, x: str, title: str, series: str | None = None, facet: str | None = None,
+                share: str = "share", low: str = "low", high: str = "high", label: str = "label",
+                y_title: str = "Share (95% confidence interval)", x_title: str | None = None,
+                series_title: str | None = None, facet_title: str | None = None, height: int = 260) -> alt.Chart:
+    """Shares over time: points on a line per series (a shape as well as a colour), each point's 95% interval as
+    a vertical bar. A row whose share is NA (suppressed) gets `[c]` written at the foot of the chart.
+
+    With `facet`, one small panel per facet value (for example one per survey question), same scales.
+    """
+    data = _share_floats(df, (share, low, high))
+    data["_na"] = data[share].isna()
+    data["_c"] = data[label].where(data["_na"], "")
+    order = data[x].drop_duplicates().tolist()
+    s_order = data[series].drop_duplicates().tolist() if series else []
+    s_title = series_title or (series.replace("_", " ").capitalize() if series else None)
+    x_enc = alt.X(f"{x}:N", sort=order, title=x_title or x.replace("_", " ").capitalize(),
+                  axis=alt.Axis(labelAngle=-40))
+    y_scale = alt.Scale(domain=[0, 1])
+    tooltip = [alt.Tooltip(f"{x}:N", title=x_title or x), alt.Tooltip(f"{label}:N", title="Figure")]
+    extra = {}
+    if series:
+        extra["color"] = alt.Color(f"{series}:N", sort=s_order, scale=alt.Scale(range=GSS_PALETTE), title=s_title)
+        extra["detail"] = alt.Detail(f"{series}:N")
+        tooltip.append(alt.Tooltip(f"{series}:N", title=s_title))
+        if facet:
+            tooltip.append(alt.Tooltip(f"{facet}:N"))
+    base = alt.Chart().encode(x=x_enc, **extra)
+    rule = base.mark_rule(strokeWidth=1.5, opacity=0.7, color=GSS_PALETTE[0]).encode(
+        y=alt.Y(f"{low}:Q", scale=y_scale, title=y_title), y2=f"{high}:Q")
+    line = base.mark_line(strokeWidth=1.5, color=GSS_PALETTE[0]).encode(
+        y=alt.Y(f"{share}:Q", scale=y_scale, title=y_title, axis=alt.Axis(format="%")))
+    point_extra = {}
+    if series:
+        point_extra["shape"] = alt.Shape(f"{series}:N", sort=s_order, scale=alt.Scale(range=SERIES_SHAPES),
+                                         title=s_title)
+    point = base.mark_point(filled=True, size=70, opacity=1, color=GSS_PALETTE[0]).encode(
+        y=alt.Y(f"{share}:Q", scale=y_scale), tooltip=tooltip, **point_extra)
+    marker = alt.Chart().transform_filter("datum._na").mark_text(
+        font=FONT, fontSize=11, color="#0b0c0c", dy=-6).encode(x=x_enc, y=alt.datum(0), text="_c:N")
+    layers = alt.layer(rule, line, point, marker, data=data)
+    if facet:
+        chart = layers.properties(width=WIDTH, height=height).facet(
+            row=alt.Row(f"{facet}:N", sort=data[facet].drop_duplicates().tolist(),
+                        title=facet_title, header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start",
+                                                             labelOrient="top", labelFont=FONT, labelFontSize=13,
+                                                             labelFontWeight="bold")),
+            title=title, spacing=12)
+        return _config(chart)
+    return fit_width(_config(layers.properties(width=WIDTH, height=height, title=title)))
+
+
+def rating_bars(df: pd.DataFrame, y: str, rating: str, count: str, title: str, facet: str | None = None,
+                y_title: str | None = None) -> alt.Chart:
+    """The share of standards at each rating, one 100% bar per year, the rating and count written in each part.
+
+    Colours are the rating colours; the words ("Blue 5") make them unnecessary. With `facet`, one panel per
+    framework (ratings are compared across years only within one framework). A suppressed (NA) count gets
+    `[c]` and, having no size, no bar.
+    """
+    rank = {k: i for i, k in enumerate(["Blue", "Green", "Amber", "Red", "Not assessed"])}
+    data = df.copy()
+    data["_n"] = pd.to_numeric(data[count], errors="coerce").astype(float)
+    data["_text"] = [f"{r} {'[c]' if pd.isna(v) else f'{v:,.0f}'}" for r, v in zip(data[rating], data["_n"])]
+    data["_ink"] = data[rating].map(RATING_TEXT).fillna("black")
+    data["_rank"] = data[rating].map(rank).fillna(len(rank))
+    data["_n"] = data["_n"].fillna(0)
+    keys = [facet, y] if facet else [y]
+    parts = []
+    for _, part in data.groupby(keys, sort=False):
+        part = part.sort_values("_rank", kind="stable").copy()
+        whole = part["_n"].sum()
+        ends = part["_n"].cumsum() / whole if whole else part["_n"] * 0
+        part["_x1"] = ends.astype(float)
+        part["_x0"] = (ends - (part["_n"] / whole if whole else 0)).astype(float)
+        part["_mid"] = (part["_x0"] + part["_x1"]) / 2
+        parts.append(part)
+    data = pd.concat(parts, ignore_index=True) if parts else data.assign(_x0=[], _x1=[], _mid=[])
+    order = df[y].drop_duplicates().tolist()
+    scale = alt.Scale(domain=list(RATING_COLOURS), range=list(RATING_COLOURS.values()))
+    x_scale = alt.Scale(domain=[0, 1])
+    y_enc = alt.Y(f"{y}:N", sort=order, title=y_title or y.replace("_", " ").capitalize())
+    tooltip = [alt.Tooltip(f"{y}:N"), alt.Tooltip(f"{rating}:N", title="Rating"),
+               alt.Tooltip("_text:N", title="Standards")]
+    bars = alt.Chart().mark_bar(stroke="white", strokeWidth=1).encode(
+        y=y_enc, x=alt.X("_x0:Q", scale=x_scale, title="Share of standards", axis=alt.Axis(format="%")),
+        x2="_x1:Q", color=alt.Color(f"{rating}:N", scale=scale, title="Rating"), tooltip=tooltip)
+    text = alt.Chart().mark_text(font=FONT, fontSize=11, align="center").encode(
+        y=y_enc, x=alt.X("_mid:Q", scale=x_scale), text="_text:N", color=alt.Color("_ink:N", scale=None))
+    layers = alt.layer(bars, text, data=data)
+    if facet:
+        chart = layers.properties(width=WIDTH, height=alt.Step(26)).facet(
+            row=alt.Row(f"{facet}:N", sort=data[facet].drop_duplicates().tolist(), title=None,
+                        header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top",
+                                          labelFont=FONT, labelFontSize=13, labelFontWeight="bold")),
+            title=title, spacing=16).resolve_scale(y="independent")
+        return _config(chart)
+    return fit_width(_config(layers.properties(width=WIDTH, height=max(40, 26 * len(order)), title=title)))
+
+
+
+def all_labels(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """Every label on the x axis, even where their boxes overlap.
+
+    Vega drops labels whose bounding boxes overlap; angled labels' boxes overlap long before the text does,
+    so a heatmap of 17 categories would name only every fourth column.
+    """
+    return chart.configure_axisX(labelOverlap=False)
+
+
+def whole_number_x(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """Ticks on whole numbers only along the x axis: a count of 2 should not have ticks at 0.1, 0.2, ..."""
+    return chart.configure_axisX(tickMinStep=1, format="d")
