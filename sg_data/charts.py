@@ -17,11 +17,13 @@ GSS_PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
 RATING_COLOURS = {"Blue": "#12436D", "Green": "#00703C", "Amber": "#F4B400", "Red": "#B10E1E",
                   "Not assessed": "#D9D9D9"}
 RATING_TEXT = {"Blue": "white", "Green": "white", "Amber": "black", "Red": "white", "Not assessed": "black"}
-FONT = "Arial"
+FONT = "Arial, Liberation Sans, Helvetica, sans-serif"
 WIDTH = 640
 
 
 def _config(chart: alt.Chart) -> alt.Chart:
+    # fit the width only: Streamlit's default "fit" counts titles, axes and legends inside the height
+    chart = chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
     return (chart.configure_axis(labelFont=FONT, titleFont=FONT, labelFontSize=12, titleFontSize=13, labelLimit=260)
             .configure_title(font=FONT, fontSize=15, anchor="start")
             .configure_legend(labelFont=FONT, titleFont=FONT, labelFontSize=12, titleFontSize=12, orient="bottom")
@@ -48,7 +50,7 @@ def bar_chart(df: pd.DataFrame, category: str, value: str, title: str, value_tit
     height = max(60, 26 * len(data))
     base = alt.Chart(data, title=title).encode(
         y=alt.Y(f"{category}:N", sort=order, title=category_title or category.replace("_", " ").capitalize()),
-        x=alt.X(f"{value}:Q", title=value_title),
+        x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=",.0f", tickMinStep=1)),
         tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip("_label:N", title=value_title)],
     )
     bars = base.mark_bar(color=colour)

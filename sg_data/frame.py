@@ -188,7 +188,9 @@ def _pages():
 
 def navigation():
     """Declared navigation and the shared sidebar; returns the page to run."""
-    st.set_page_config(page_title="Safeguarding trends", page_icon=":material/shield:", layout="wide")
+    # An emoji favicon is drawn in the browser; a ":material/...:" one is fetched from fonts.gstatic.com,
+    # a request to a third party from every visitor (and none at all on an offline network).
+    st.set_page_config(page_title="Safeguarding trends", page_icon="🛡️", layout="wide")
     page = st.navigation(_pages())
     connection()
     _sidebar()

@@ -1,0 +1,270 @@
+"""The Concerns, Review timeliness, Data and Definitions pages under AppTest, run through the frame.
+
+Each test asserts what the page shows for the sample council (sample_data/README.md gives the figures), and
+that every chart has its one-sentence summary before it and its data table and CSV download after it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from sg_data import contract, glossary, rules
+
+ROOT = Path(__file__).resolve().parent.parent
+TITLES = {"concerns": "Concerns raised", "timeliness": "Review timeliness", "data": "Data",
+          "definitions": "Definitions"}
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches(sample_db, monkeypatch):
+    """AppTest shares st.cache_data and st.cache_resource across instances in one process."""
+    monkeypatch.setenv("SG_DB", str(sample_db))
+    monkeypatch.delenv("SG_VIEW", raising=False)
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def open_page(page: str, period: str | None = None, services: list[str] | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    # url_path equals the file name, so the page can be chosen before the first run (which skips the Overview)
+    at.switch_page(f"pages/{page}.py").run()
+    assert at.title[0].value.startswith(TITLES[page])
+    if period:
+        at.selectbox(key="period").set_value(period).run()
+    if services is not None:
+        at.multiselect(key="services").set_value(services).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    found = [m.value for m in at.metric if m.label == label]
+    assert found, f"no metric {label!r} in {[m.label for m in at.metric]}"
+    return found[0]
+
+
+def table(at: AppTest, name: str) -> pd.DataFrame:
+    """The dataframe that follows the caption `Table: <name>`."""
+    nodes = list(at.main)
+    for i, node in enumerate(nodes):
+        if node.type == "markdown" and node.value == f"**Table: {name}**":
+            return next(n for n in nodes[i + 1:] if n.type == "dataframe").value
+    raise AssertionError(f"no table {name!r}")
+
+
+def summaries(at: AppTest) -> list[str]:
+    return [m.value for m in at.markdown if "sg-summary" in m.value]
+
+
+def texts(at: AppTest) -> str:
+    parts = [getattr(n, "value", "") for n in at.main if n.type in ("markdown", "caption", "alert", "info")]
+    parts += [n.value for n in at.info] + [n.value for n in at.success]
+    return "\n".join(str(p) for p in parts)
+
+
+def assert_charts_accessible(at: AppTest, expected: int) -> None:
+    """Each chart: a summary paragraph before it, then its data table and CSV download, before the next chart."""
+    nodes = [n for n in at.main if n.type in ("markdown", "vega_lite_chart", "dataframe", "download_button")]
+    charts = [i for i, n in enumerate(nodes) if n.type == "vega_lite_chart"]
+    assert len(charts) == expected
+    for k, i in enumerate(charts):
+        assert nodes[i - 1].type == "markdown" and "sg-summary" in nodes[i - 1].value
+        summary = nodes[i - 1].value
+        assert summary.count(".") >= 1 and "[x]" not in summary
+        end = charts[k + 1] if k + 1 < len(charts) else len(nodes)
+        following = [n.type for n in nodes[i + 1:end]]
+        assert "dataframe" in following and "download_button" in following
+        assert following.index("dataframe") < following.index("download_button")
+
+
+def assert_links_to_definitions(at: AppTest) -> None:
+    assert any(link.label == "All definitions" for link in at.get("page_link"))
+
+
+# --- Concerns ------------------------------------------------------------------------------------
+
+def test_concerns_year_shows_the_published_figures():
+    at = open_page("concerns", "2023-24")
+    assert at.title[0].value == "Concerns raised: 2023-24"
+    assert metric(at, "Concerns raised") == "276"
+    assert metric(at, "Referred externally").startswith("131 of 276, 47%")
+    by_service = table(at, "concerns by service 2023-24")
+    assert by_service.iloc[0].tolist() == ["Business Improvement", 62]
+    assert by_service["Concerns"].sum() == 276
+    cells = table(at, "concerns by service and category 2023-24")
+    assert cells["Concerns"].sum() == 276 and cells.iloc[0]["Service"] == "Business Improvement"
+    assert_charts_accessible(at, 5)
+    assert_links_to_definitions(at)
+    words = texts(at)
+    assert "No headcount is recorded for Leisure and Oxford Direct Services in 2023-24" in words
+    assert "**Statutory category**" in words and "**Concerns per 100 staff**" in words
+    rates = table(at, "concerns per 100 staff 2023-24")
+    assert rates.iloc[0]["Service"] == "Community Safety" and rates.iloc[0]["Concerns per 100 staff"] == 72.7
+    assert "Leisure" not in set(rates["Service"])
+    mapping = table(at, "category mapping 2023-24")
+    assert len(mapping) == 17
+    assert mapping.set_index("Category").loc["Suicidal threat", "Statutory category"] == "Wellbeing (non-statutory)"
+
+
+def test_concerns_trend_toggles_between_council_and_statutory_categories():
+    at = open_page("concerns", "2023-24")
+    trend = table(at, "concerns by quarter and council category")
+    assert trend["Quarter"].tolist()[-1] == "2023-24 Q4" and len(trend) == 12
+    assert trend.set_index("Quarter").loc[["2023-24 Q1", "2023-24 Q2", "2023-24 Q3", "2023-24 Q4"], "Total"].tolist() \
+        == [63, 56, 77, 80]
+    assert "Child Safeguarding" in trend.columns
+    at.get("segmented_control")[0].set_value("Statutory category").run()
+    assert not at.exception
+    trend = table(at, "concerns by quarter and statutory category")
+    assert "Wellbeing (non-statutory)" in trend.columns and "Child Safeguarding" not in trend.columns
+    assert trend["Total"].iloc[-1] == 80
+    assert_charts_accessible(at, 5)
+
+
+def test_concerns_services_filter_narrows_the_figures():
+    at = open_page("concerns", "2023-24", ["Housing Services"])
+    assert metric(at, "Concerns raised") == "55"
+    assert set(table(at, "concerns by service 2023-24")["Service"]) == {"Housing Services"}
+    assert set(table(at, "concerns by service and category 2023-24")["Service"]) == {"Housing Services"}
+    assert set(table(at, "concerns per 100 staff 2023-24")["Service"]) == {"Housing Services"}
+    assert "for Housing Services" in at.caption[0].value
+    assert "This trend covers all services" in texts(at)
+    assert_charts_accessible(at, 5)
+
+
+def test_concerns_empty_period_says_so():
+    at = open_page("concerns", "2012-13 Q3")
+    assert any("No concerns were recorded" in i.value for i in at.info)
+    assert not at.get("vega_lite_chart")
+
+
+def test_concerns_quarter_shows_year_rates_and_comparison():
+    at = open_page("concerns", "2023-24 Q3")
+    assert metric(at, "Concerns raised") == "77"
+    assert "2023-24 Q2: 56" in texts(at)
+    assert "Headcount is recorded by financial year" in texts(at)
+    assert_charts_accessible(at, 5)
+
+
+# --- Review timeliness ---------------------------------------------------------------------------
+
+def test_timeliness_year_shows_within_target_with_denominator():
+    at = open_page("timeliness", "2023-24")
+    assert at.number_input(key="target_hours").value == 24
+    assert metric(at, "Reviewed within 24 hours").startswith("259 of 276, 94% (")
+    assert metric(at, "Median hours to review") == "3.9"
+    assert metric(at, "Overdue, not yet reviewed") == "0"
+    by_quarter = table(at, "reviewed within target by quarter 24 hours")
+    assert list(by_quarter.columns) == ["Quarter", "Within target", "In denominator", "Share", "Interval"]
+    assert by_quarter["Quarter"].iloc[-1] == "2023-24 Q4" and len(by_quarter) == 12
+    by_service = table(at, "reviewed within target by service 2023-24")
+    assert by_service["Within target"].sum() == 259 and by_service["In denominator"].sum() == 276
+    assert by_service.iloc[-1]["Service"] == "Councillors"  # 4 of 7, the lowest share
+    bands = table(at, "review hours 2023-24")
+    assert bands["Concerns"].sum() == 276
+    assert_charts_accessible(at, 3)
+    assert_links_to_definitions(at)
+    assert "**Reviewed within target**" in texts(at) and "**Median hours to review**" in texts(at)
+
+
+def test_timeliness_target_changes_the_figures():
+    at = open_page("timeliness", "2023-24")
+    at.number_input(key="target_hours").set_value(4).run()
+    assert not at.exception
+    figure = metric(at, "Reviewed within 4 hours")
+    within, of = (int(x) for x in figure.split(",")[0].split(" of "))
+    assert of == 276 and within < 259
+    assert table(at, "reviewed within target by service 2023-24")["Within target"].sum() == within
+
+
+def test_timeliness_overdue_list_for_officers():
+    at = open_page("timeliness", "2026-27 Q2")
+    assert metric(at, "Reviewed within 24 hours").startswith("63 of 70")
+    assert metric(at, "Overdue, not yet reviewed") == "3"
+    assert metric(at, "Clock still running") == "2"
+    overdue = table(at, "overdue concerns 2026-27 Q2")
+    assert overdue["Reference"].tolist() == ["MC-001813", "MC-001815", "MC-001817"]
+    assert list(overdue.columns) == ["Reference", "Raised at", "Service", "Category", "Hours waiting"]
+    assert any(b.label == "Download overdue concerns 2026-27 Q2 (CSV)" for b in at.download_button)
+
+
+def test_timeliness_services_filter_adds_service_rows():
+    at = open_page("timeliness", "2023-24", ["Housing Services", "Councillors"])
+    assert metric(at, "Reviewed within 24 hours").startswith("53 of 62")  # 49 of 55 plus 4 of 7
+    assert metric(at, "Median hours to review") == "Per service"
+    assert set(table(at, "hours to review by service 2023-24")["Service"]) == {"Housing Services", "Councillors"}
+    assert_charts_accessible(at, 3)
+
+
+def test_timeliness_empty_period_says_so():
+    at = open_page("timeliness", "2012-13 Q3")
+    assert any("No concerns were recorded" in i.value for i in at.info)
+
+
+# --- Data ----------------------------------------------------------------------------------------
+
+def test_data_page_lists_loads_quarantine_and_dictionary():
+    at = open_page("data")
+    assert metric(at, "Files loaded") == "14"
+    assert metric(at, "Rows quarantined") == "10"
+    assert metric(at, "Rows loaded") == "67,895"
+    words = texts(at)
+    assert "latest concern recorded 30 September 2026 16:45" in words
+    assert "python -m sg_data load SOURCE_DIR --db sg.duckdb" in [c.value for c in at.code]
+    assert "SG_DB=sg.duckdb streamlit run dashboard.py" in [c.value for c in at.code]
+    loads = table(at, "files loaded")
+    assert loads.set_index("File").loc["concerns_2024-27.csv", "Columns not stored"] == \
+        "Subject Name, Postcode, Recorded By System"
+    rows = table(at, "quarantined rows")
+    assert len(rows) == 11 and len(rows[["File", "Line"]].drop_duplicates()) == 10
+    assert ("concerns_2023-24.csv", 253, "raised_at", "unreadable-date") in \
+        set(rows[["File", "Line", "Column", "Rule"]].itertuples(index=False, name=None))
+    by_rule = table(at, "rows quarantined by rule")
+    assert by_rule["Rows quarantined"].sum() == 11
+    assert len(table(at, "data dictionary")) == len(contract.data_dictionary())
+    assert len(table(at, "rule catalogue")) == len(rules.rule_catalogue())
+    assert_charts_accessible(at, 1)
+    assert_links_to_definitions(at)
+    assert "**Quarantine**" in words
+
+
+# --- Definitions ---------------------------------------------------------------------------------
+
+def test_definitions_lists_every_term_by_area():
+    at = open_page("definitions")
+    headers = [h.value for h in at.header]
+    areas = list(dict.fromkeys(t.area for t in glossary.TERMS))
+    assert headers == areas + ["Symbols"]
+    names = [s.value for s in at.subheader]
+    assert names == [t.name for t in sorted(glossary.TERMS, key=lambda t: areas.index(t.area))]
+    shown = "\n".join(m.value for m in at.markdown)
+    for t in glossary.TERMS:
+        assert t.definition in shown
+    for symbol in ("[c]", "[x]", "[z]"):
+        assert f"**{symbol}**" in shown
+    assert "council's metric definitions" in shown
+
+
+# --- the Scrutiny view (once sg_data.scrutiny exists) --------------------------------------------
+
+@pytest.mark.skipif(importlib.util.find_spec("sg_data.scrutiny") is None, reason="sg_data.scrutiny not written yet")
+@pytest.mark.parametrize("page, period", [("concerns", "2023-24 Q3"), ("timeliness", "2026-27 Q2"), ("data", None)])
+def test_scrutiny_view_hides_row_level_lists(monkeypatch, page, period):
+    monkeypatch.setenv("SG_VIEW", "scrutiny")
+    at = open_page(page, period)
+    words = texts(at)
+    if page == "timeliness":
+        assert "for officers only" in words
+        assert not any(m.value == "**Table: overdue concerns 2026-27 Q2**" for m in at.markdown)
+    if page == "data":
+        assert "for officers only" in words
+        assert not any(m.value == "**Table: quarantined rows**" for m in at.markdown)
