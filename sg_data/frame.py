@@ -174,6 +174,18 @@ def _sidebar() -> None:
         st.caption(f"View: **{'Scrutiny (figures from 1 to 5 hidden)' if view() == 'scrutiny' else 'Officer'}**")
 
 
+_CSS = """
+<style>
+/* "63 of 70, 90%" is the figure: let it wrap rather than be cut to "63 of 70, ..." */
+[data-testid="stMetricValue"] { font-size: 1.5rem; }
+[data-testid="stMetricValue"] > div, [data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div {
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}
+p.sg-summary { font-size: 1rem; margin-bottom: 0.25rem; }
+</style>
+"""
+
+
 def _banner() -> None:
     if view() == "scrutiny":
         st.info("**Scrutiny view.** Any count from 1 to 5 is hidden and shown as [c], and other figures are "
@@ -193,6 +205,7 @@ def navigation():
     st.set_page_config(page_title="Safeguarding trends", page_icon="🛡️", layout="wide")
     page = st.navigation(_pages())
     connection()
+    st.html(_CSS)
     _sidebar()
     _banner()
     return page
