@@ -14,48 +14,9 @@ TREND_SERIES = 7  # the largest categories get a colour each; the rest are group
 BREAKDOWNS = {"Council category": "category", "Statutory category": "statutory_category"}
 
 
-def count_text(v) -> str:
-    return SUPPRESSED if v is None or pd.isna(v) else f"{int(v):,}"
-
-
-def total(df: pd.DataFrame, col: str):
-    """The sum of a count column, or None where a suppressed part means it cannot be told."""
-    if df.empty:
-        return 0
-    return None if df[col].isna().any() else int(df[col].sum())
-
-
-def share_text(count, of, interval: bool = False) -> str:
-    if isinstance(count, str):
-        return "[x]"  # not available in this view
-    if count is None or of is None or pd.isna(count) or pd.isna(of):
-        return SUPPRESSED
-    return Share(int(count), int(of)).format(interval=interval)
-
-
-def names(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def with_flags(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
-    """Mark NA counts as suppressed so that the table shows [c] (a no-op in the officer view)."""
-    out = df.copy()
-    for col in cols:
-        flag = f"{col}_suppressed"
-        if flag not in out.columns and out[col].isna().any():
-            out[flag] = out[col].isna()
-    return out
-
-
 f = app.filters()
 period, comparison = f.period, f.comparison
-scope = names(list(f.services)) if f.services else "all services"
-for_scope = f" for {scope}" if f.services else ""
-
-st.title(f"Concerns raised: {period.label}")
-st.caption(f"{period.start:%d %B %Y} to {period.end:%d %B %Y}, for {scope}, compared with {comparison.label} "
-           f"({f.comparison_kind.lower()}). {app.as_of_text()}")
-st.page_link("pages/definitions.py", label="All definitions", icon=":material/menu_book:")
+scope, for_scope = ui.period_heading(f, f"Concerns raised: {period.label}")
 
 by_service = f.keep(app.data("concerns_by_service", period.label))
 before_service = f.keep(app.data("concerns_by_service", comparison.label))
@@ -66,8 +27,8 @@ def headline(period_label: str, services: pd.DataFrame) -> tuple:
     is "n/a" where this view gives no referrals by service."""
     if services.empty:
         return 0, 0
-    raised = total(services, "concerns")
-    referred = total(services, "referred") if "referred" in services.columns else "n/a"
+    raised = ui.total(services, "concerns")
+    referred = ui.total(services, "referred") if "referred" in services.columns else "n/a"
     if not f.services and (raised is None or referred in (None, "n/a")):
         # the whole council's figures as the briefing publishes them (suppressed in the Scrutiny view)
         section = app.data("brief", period_label).get("concerns") or {}
@@ -94,7 +55,7 @@ else:  # not st.stop(): under AppTest the run after a stopped run lost the sideb
 
     def change_words(now, before) -> str:
         if now is None or before is None:
-            return f"{comparison.label}: {count_text(before)}."
+            return f"{comparison.label}: {ui.count_text(before)}."
         if before == 0:
             return f"{comparison.label}: none recorded."
         diff = now - before
@@ -109,20 +70,20 @@ else:  # not st.stop(): under AppTest the run after a stopped run lost the sideb
         if isinstance(b, str):
             return "Referrals by service are not available in this view."
         if None in (a, a_of, b, b_of) or isinstance(a, str):
-            return f"{comparison.label}: {share_text(a, a_of)}."
+            return f"{comparison.label}: {ui.share_text(a, a_of)}."
         if not a_of:
             return f"{comparison.label}: no concerns to compare with."
-        return (f"{comparison.label}: {share_text(a, a_of, interval=True)}; "
+        return (f"{comparison.label}: {ui.share_text(a, a_of, interval=True)}; "
                 f"{describe_change(Share(a, a_of), Share(b, b_of))}.")
 
 
     col_count, col_referred = st.columns(2)
     with col_count:
-        ui.figure("Concerns raised", count_text(now_total), change_words(now_total, before_total),
+        ui.figure("Concerns raised", ui.count_text(now_total), change_words(now_total, before_total),
                   key="concerns_raised")
         ui.definition("concerns_raised")
     with col_referred:
-        ui.figure("Referred externally", share_text(*referred_now, interval=True), referred_change(),
+        ui.figure("Referred externally", ui.share_text(*referred_now, interval=True), referred_change(),
                   key="referred_externally")
         ui.definition("referred_externally")
     ui.definition("comparison")
@@ -130,14 +91,14 @@ else:  # not st.stop(): under AppTest the run after a stopped run lost the sideb
     # --- by service ----------------------------------------------------------------------------------
     st.header("Concerns by service")
     ui.definition("concerns_by_service")
-    service_table = with_flags(by_service[["service", "concerns"]], ["concerns"])
+    service_table = ui.with_flags(by_service[["service", "concerns"]], ["concerns"])
     shown = by_service.dropna(subset=["concerns"])
     if len(by_service) == 1 and len(shown):
         summary = f"In {period.label}, {shown.iloc[0]['service']} raised {int(shown.iloc[0]['concerns']):,} concerns."
     elif len(shown):
         top, bottom = shown.iloc[0], shown.iloc[-1]
         summary = (f"In {period.label}, {top['service']} raised the most concerns ({int(top['concerns']):,} of "
-                   f"{count_text(now_total)})")
+                   f"{ui.count_text(now_total)})")
         if len(shown) > 1 and len(shown) == len(by_service):
             summary += f" and {bottom['service']} the fewest ({int(bottom['concerns']):,})."
         else:
@@ -183,7 +144,7 @@ else:  # not st.stop(): under AppTest the run after a stopped run lost the sideb
             charts.all_labels(charts.fit_width(charts.heatmap(cells, "category", "service", "concerns",
                                                               f"Concerns by service and category, {period.label}",
                                                               "Concerns"))),
-            summary, with_flags(cells[["service", "category", "concerns"]], ["concerns"]),
+            summary, ui.with_flags(cells[["service", "category", "concerns"]], ["concerns"]),
             f"concerns by service and category {period.label}",
             caption="Each cell is the number of concerns a service raised in a category; darker cells hold more.")
 
@@ -246,7 +207,7 @@ else:  # not st.stop(): under AppTest the run after a stopped run lost the sideb
             table.insert(len(order), "Total", quarter_totals.reindex(labels).astype("Int64"))
             table = table.reset_index().rename(columns={"quarter_label": "Quarter"})
             table.columns.name = None
-            table = with_flags(table, order + ["Total"])
+            table = ui.with_flags(table, order + ["Total"])
             ui.chart_block(
                 charts.stacked_counts(grouped, "quarter_label", "concerns", series,
                                       f"Concerns by quarter and {series_name}, {labels[0]} to {labels[-1]}",
@@ -278,15 +239,15 @@ else:  # not st.stop(): under AppTest the run after a stopped run lost the sideb
         if len(shown):
             top = shown.iloc[0]
             summary = (f"In {fy.label}, {top['service']} raised the most concerns per 100 staff "
-                       f"({top['concerns_per_100_staff']:.1f}: {count_text(top['concerns'])} concerns, "
-                       f"{count_text(top['headcount'])} staff)")
+                       f"({top['concerns_per_100_staff']:.1f}: {ui.count_text(top['concerns'])} concerns, "
+                       f"{ui.count_text(top['headcount'])} staff)")
             if len(shown) > 1:
                 bottom = shown.iloc[-1]
                 summary += f" and {bottom['service']} the fewest ({bottom['concerns_per_100_staff']:.1f})"
             summary += "."
         else:
             summary = f"Every rate for {fy.label} is hidden because its count is hidden ([c])."
-        table = with_flags(rates[["service", "concerns", "headcount", "concerns_per_100_staff"]],
+        table = ui.with_flags(rates[["service", "concerns", "headcount", "concerns_per_100_staff"]],
                            ["concerns", "concerns_per_100_staff"])
         ui.chart_block(
             charts.fit_width(charts.bar_chart(rates, "service", "concerns_per_100_staff",
@@ -295,20 +256,20 @@ else:  # not st.stop(): under AppTest the run after a stopped run lost the sideb
                                               category_title="Service", label="_label", colour=charts.GSS_PALETTE[1])),
             summary, table, f"concerns per 100 staff {fy.label}")
     if no_headcount:
-        st.markdown(f"No headcount is recorded for {names(no_headcount)} in {fy.label}, so no rate is shown for "
+        st.markdown(f"No headcount is recorded for {ui.names(no_headcount)} in {fy.label}, so no rate is shown for "
                     f"{'it' if len(no_headcount) == 1 else 'them'}.")
 
     # --- referrals -----------------------------------------------------------------------------------
     st.header("Where concerns were referred")
     ui.definition("referred_externally")
-    st.markdown(f"**Referred externally, {period.label} ({scope}):** {share_text(*referred_now, interval=True)}.")
+    st.markdown(f"**Referred externally, {period.label} ({scope}):** {ui.share_text(*referred_now, interval=True)}.")
     referrals = app.data("concerns_by_referral", period.label)
     destinations = referrals[referrals["is_referred"]].reset_index(drop=True) if not referrals.empty else referrals
     if destinations.empty:
         st.info(f"No concerns raised in {period.label} were referred externally.")
     else:
-        all_referred = total(destinations, "concerns")
-        all_raised = total(referrals, "concerns")
+        all_referred = ui.total(destinations, "concerns")
+        all_raised = ui.total(referrals, "concerns")
         if all_referred is None or all_raised is None:
             # a hidden destination: the whole council's figures as published (when they are what the headline shows)
             all_referred, all_raised = (now_referred, now_total) if not f.services else (None, None)
@@ -324,7 +285,7 @@ else:  # not st.stop(): under AppTest the run after a stopped run lost the sideb
             charts.fit_width(charts.bar_chart(destinations, "referred_to", "concerns",
                                               f"External referrals by destination, {period.label}", "Concerns referred",
                                               category_title="Referred to", colour=charts.GSS_PALETTE[2])),
-            summary, with_flags(referrals[["referred_to", "concerns"]], ["concerns"]),
+            summary, ui.with_flags(referrals[["referred_to", "concerns"]], ["concerns"]),
             f"concerns by referral {period.label}",
             caption="The table adds the concerns not referred externally (advice given or no further action).")
         if f.services:
@@ -338,7 +299,7 @@ else:  # not st.stop(): under AppTest the run after a stopped run lost the sideb
     if mapping.empty:
         st.info(f"No categories were recorded in {period.label}.")
     else:
-        mapping = (with_flags(mapping[["category", "statutory_category", "concerns"]], ["concerns"])
+        mapping = (ui.with_flags(mapping[["category", "statutory_category", "concerns"]], ["concerns"])
                    .sort_values(["statutory_category", "concerns", "category"], ascending=[True, False, True],
                                 na_position="last")
                    .rename(columns={"concerns": "concerns (all services)",

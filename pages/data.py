@@ -6,7 +6,6 @@ import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from sg_data import charts, contract, frame as app, rules, ui  # noqa: E402
-from sg_data.stats import SUPPRESSED  # noqa: E402
 
 KIND_NAMES = {"concerns": "Concerns", "training": "Training matrix", "survey_waves": "Staff survey waves",
               "survey_questions": "Staff survey questions", "survey_responses": "Staff survey responses",
@@ -15,10 +14,6 @@ KIND_NAMES = {"concerns": "Concerns", "training": "Training matrix", "survey_wav
 LATEST_WORDS = {"concerns": "latest concern recorded", "training": "latest training snapshot",
                 "survey_waves": "latest survey wave closed", "self_assessment": "latest audit year",
                 "outcomes": "latest financial year"}
-
-
-def count_text(v) -> str:
-    return SUPPRESSED if v is None or pd.isna(v) else f"{int(v):,}"
 
 
 def latest_text(kind: str, latest) -> str:
@@ -38,7 +33,7 @@ def latest_text(kind: str, latest) -> str:
 
 st.title("Data: what is loaded")
 st.caption(app.as_of_text())
-st.page_link("pages/definitions.py", label="All definitions", icon=":material/menu_book:")
+ui.definitions_link()
 st.write("The dashboard reads the council's exports from a DuckDB store. Each export is checked against the data "
          "contract as it is loaded: rows that break a rule are set aside (quarantined) with the reason, and the rest "
          "of the file loads.")
@@ -52,7 +47,7 @@ else:
     fresh = fresh.assign(_order=fresh["kind"].map({k: i for i, k in enumerate(KIND_NAMES)}).fillna(99))
     for row in fresh.sort_values(["_order", "kind"]).itertuples():
         loaded = f"; last loaded {row.last_loaded_at:%d %B %Y %H:%M}" if not pd.isna(row.last_loaded_at) else ""
-        st.markdown(f"- **{KIND_NAMES.get(row.kind, row.kind)}**: {count_text(row.rows_stored)} rows stored; "
+        st.markdown(f"- **{KIND_NAMES.get(row.kind, row.kind)}**: {ui.count_text(row.rows_stored)} rows stored; "
                     f"{latest_text(row.kind, row.latest)}{loaded}.")
 
 # --- loads ---------------------------------------------------------------------------------------
@@ -66,9 +61,9 @@ else:
     with cols[0]:
         ui.figure("Files loaded", f"{loads['file_name'].nunique():,}")
     with cols[1]:
-        ui.figure("Rows loaded", count_text(loads["rows_loaded"].sum(min_count=1)))
+        ui.figure("Rows loaded", ui.count_text(loads["rows_loaded"].sum(min_count=1)))
     with cols[2]:
-        ui.figure("Rows quarantined", count_text(quarantined.sum(min_count=1)),
+        ui.figure("Rows quarantined", ui.count_text(quarantined.sum(min_count=1)),
                   "Set aside because they break the data contract; see below.", key="quarantine")
     shown = loads[["file_name", "kind", "loaded_at", "encoding", "rows_read", "rows_loaded", "rows_replaced",
                    "rows_quarantined", "dropped_columns"]].copy()
@@ -94,7 +89,7 @@ else:
     rows_total = loads["rows_quarantined"].sum(min_count=1) if loads is not None and not loads.empty else None
     breaks = by_rule["rows_quarantined"].sum(min_count=1)
     top = totals.dropna(subset=["rows_quarantined"])
-    summary = f"{count_text(rows_total)} rows were quarantined"
+    summary = f"{ui.count_text(rows_total)} rows were quarantined"
     if not pd.isna(breaks):
         summary += f", with {int(breaks):,} rule breaks between them (a row can break more than one rule)"
     if len(top):

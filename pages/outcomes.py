@@ -18,16 +18,6 @@ DEFINITIONS = ("outcome_funnel", "reach", "success", "negative_rate", "missing_d
 INLINE = ("outcome_funnel", "reach", "success", "negative_rate", "missing_denominator")
 
 
-def _definitions(drawn: bool) -> None:
-    """The definitions not already shown beside their figures (all of them when the page had nothing to show)."""
-    keys = [k for k in DEFINITIONS if not drawn or k not in INLINE]
-    if keys:
-        st.subheader("What these figures mean" if not drawn else "More definitions")
-        for key in keys:
-            ui.definition(key)
-    st.page_link("pages/definitions.py", label="All definitions", icon=":material/menu_book:")
-
-
 def _all_years() -> pd.DataFrame:
     labels = [label for label in (app.data("period_labels") or []) if " Q" not in label]
     frames = [app.data("outcomes", label) for label in sorted(labels)]
@@ -131,4 +121,4 @@ def page() -> bool:
     return bool(len(current))
 
 
-_definitions(page())
+ui.definitions_block(DEFINITIONS, INLINE, page())

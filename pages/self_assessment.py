@@ -15,16 +15,6 @@ INLINE = DEFINITIONS
 GOOD = ("Blue", "Green")
 
 
-def _definitions(drawn: bool) -> None:
-    """The definitions not already shown beside their figures (all of them when the page had nothing to show)."""
-    keys = [k for k in DEFINITIONS if not drawn or k not in INLINE]
-    if keys:
-        st.subheader("What these figures mean" if not drawn else "More definitions")
-        for key in keys:
-            ui.definition(key)
-    st.page_link("pages/definitions.py", label="All definitions", icon=":material/menu_book:")
-
-
 def _counts(ratings) -> str:
     counts = ratings["rating"].value_counts()
     order = [r for r in ("Blue", "Green", "Amber", "Red", "Not assessed") if r in counts.index]
@@ -132,4 +122,4 @@ def page() -> bool:
     return True
 
 
-_definitions(page())
+ui.definitions_block(DEFINITIONS, INLINE, page())

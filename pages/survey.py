@@ -15,16 +15,6 @@ DEFINITIONS = ("survey_wave", "respondents", "positive_share", "wilson_interval"
 INLINE = ("survey_wave", "respondents", "positive_share")
 
 
-def _definitions(drawn: bool) -> None:
-    """The definitions not already shown beside their figures (all of them when the page had nothing to show)."""
-    keys = [k for k in DEFINITIONS if not drawn or k not in INLINE]
-    if keys:
-        st.subheader("What these figures mean" if not drawn else "More definitions")
-        for key in keys:
-            ui.definition(key)
-    st.page_link("pages/definitions.py", label="All definitions", icon=":material/menu_book:")
-
-
 def _wave_summary(qs, wave_id: str) -> str:
     shown = qs.dropna(subset=["share"])
     if shown.empty:
@@ -150,4 +140,4 @@ def page() -> bool:
     return True
 
 
-_definitions(page())
+ui.definitions_block(DEFINITIONS, INLINE, page())

@@ -5,33 +5,11 @@ frame()
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from sg_data import charts, frame as app, ui  # noqa: E402
+from sg_data import charts, frame as app, shaping, ui  # noqa: E402
 from sg_data.stats import NOT_APPLICABLE, SUPPRESSED, Share, describe_change  # noqa: E402
 
 TREND_QUARTERS = 12
 COUNTS = ["raised", "within_target", "late", "overdue_unreviewed", "clock_running", "in_denominator", "reviewed"]
-
-
-def count_text(v) -> str:
-    return SUPPRESSED if v is None or pd.isna(v) else f"{int(v):,}"
-
-
-def total(df: pd.DataFrame, col: str):
-    """The sum of a count column, or None where a suppressed part means it cannot be told."""
-    if df.empty:
-        return 0
-    return None if df[col].isna().any() else int(df[col].sum())
-
-
-def share_of(count, of) -> Share | None:
-    if count is None or of is None or pd.isna(count) or pd.isna(of):
-        return None
-    return Share(int(count), int(of))
-
-
-def share_text(count, of, interval: bool = False) -> str:
-    s = share_of(count, of)
-    return SUPPRESSED if s is None else s.format(interval=interval)
 
 
 def hours_text(v) -> str:
@@ -40,15 +18,10 @@ def hours_text(v) -> str:
     return f"{v:.1f}"
 
 
-def names(items) -> str:
-    items = list(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def with_shares(df: pd.DataFrame) -> pd.DataFrame:
     """Add share (0-1), low, high (the 95% Wilson interval) and the words: "58 of 63, 92%" and "83%-97%"."""
     out = df.copy()
-    shares = [share_of(c, o) for c, o in zip(out["within_target"], out["in_denominator"])]
+    shares = [shaping.share_of(c, o) for c, o in zip(out["within_target"], out["in_denominator"])]
     out["share"] = [s.proportion if s and s.of else None for s in shares]
     out["low"] = [s.interval[0] if s and s.of else None for s in shares]
     out["high"] = [s.interval[1] if s and s.of else None for s in shares]
@@ -59,24 +32,9 @@ def with_shares(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def with_flags(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
-    out = df.copy()
-    for col in cols:
-        flag = f"{col}_suppressed"
-        if flag not in out.columns and out[col].isna().any():
-            out[flag] = out[col].isna()
-    return out
-
-
 f = app.filters()
 period, comparison = f.period, f.comparison
-scope = names(f.services) if f.services else "all services"
-for_scope = f" for {scope}" if f.services else ""
-
-st.title(f"Review timeliness: {period.label}")
-st.caption(f"{period.start:%d %B %Y} to {period.end:%d %B %Y}, for {scope}, compared with {comparison.label} "
-           f"({f.comparison_kind.lower()}). {app.as_of_text()}")
-st.page_link("pages/definitions.py", label="All definitions", icon=":material/menu_book:")
+scope, for_scope = ui.period_heading(f, f"Review timeliness: {period.label}")
 
 target = int(st.number_input("Review target (hours)", min_value=1, max_value=168, value=24, step=1,
                              key="target_hours",
@@ -92,7 +50,7 @@ def overall(period_label: str) -> tuple[dict | None, pd.DataFrame]:
         return None, pd.DataFrame()
     services = f.keep(t[t["dimension"] == "service"].rename(columns={"value": "service"}))
     if f.services:
-        figures = {c: total(services, c) for c in COUNTS}
+        figures = {c: ui.total(services, c) for c in COUNTS}
         if len(services) == 1:
             figures["median"] = services.iloc[0]["median_hours_to_review"]
             figures["p90"] = services.iloc[0]["p90_hours_to_review"]
@@ -114,25 +72,25 @@ if not now or now["raised"] == 0:
 else:  # not st.stop(): under AppTest the run after a stopped run lost the sidebar
 
     # --- headline ------------------------------------------------------------------------------------
-    share_now = share_of(now["within_target"], now["in_denominator"])
-    share_before = share_of(before["within_target"], before["in_denominator"]) if before else None
+    share_now = shaping.share_of(now["within_target"], now["in_denominator"])
+    share_before = shaping.share_of(before["within_target"], before["in_denominator"]) if before else None
     if not before or before["raised"] == 0:
         against = f"{comparison.label}: no concerns recorded to compare with."
     elif share_before is None or share_now is None:
-        against = f"{comparison.label}: {share_text(before['within_target'], before['in_denominator'])}."
+        against = f"{comparison.label}: {ui.share_text(before['within_target'], before['in_denominator'])}."
     else:
         against = (f"{comparison.label}: {share_before.format(interval=True)}; "
                    f"{describe_change(share_before, share_now)}.")
 
     cols = st.columns(2) + st.columns(2)  # two rows: "259 of 276, 94% (90%-96%)" needs half the width
     with cols[0]:
-        ui.figure(f"Reviewed within {target} hours", share_text(now["within_target"], now["in_denominator"], True),
+        ui.figure(f"Reviewed within {target} hours", ui.share_text(now["within_target"], now["in_denominator"], True),
                   against, key="reviewed_within_target")
     with cols[2]:
-        ui.figure("Overdue, not yet reviewed", count_text(now["overdue_unreviewed"]),
+        ui.figure("Overdue, not yet reviewed", ui.count_text(now["overdue_unreviewed"]),
                   f"Raised more than {target} hours before the as-of time and not reviewed.", key="overdue_unreviewed")
     with cols[3]:
-        ui.figure("Clock still running", count_text(now["clock_running"]),
+        ui.figure("Clock still running", ui.count_text(now["clock_running"]),
                   f"Not yet reviewed, raised less than {target} hours ago: too recent to know, so left out of the "
                   "denominator.", key="as_of")
     with cols[1]:
@@ -176,7 +134,7 @@ else:  # not st.stop(): under AppTest the run after a stopped run lost the sideb
             else:
                 summary = "Every quarterly share in this range is hidden ([c])."
             trend["pct_label"] = trend["pct"]
-            table = with_flags(trend[["quarter", "within_target", "in_denominator", "pct", "interval"]]
+            table = ui.with_flags(trend[["quarter", "within_target", "in_denominator", "pct", "interval"]]
                                .rename(columns={"pct": "share"}), ["within_target", "in_denominator"])
             ui.chart_block(
                 charts.share_trend(trend, "quarter", f"Share of concerns reviewed within {target} hours, by quarter",
@@ -210,7 +168,7 @@ else:  # not st.stop(): under AppTest the run after a stopped run lost the sideb
             summary = f"Every share by service in {period.label} is hidden ([c])."
         if len(known) and len(known) < len(rated):
             summary = summary[:-1] + f"; {len(rated) - len(known)} services' shares are hidden ([c])."
-        table = with_flags(rated[["service", "within_target", "in_denominator", "pct", "interval"]]
+        table = ui.with_flags(rated[["service", "within_target", "in_denominator", "pct", "interval"]]
                            .rename(columns={"pct": "share"}), ["within_target", "in_denominator"])
         ui.chart_block(
             charts.fit_width(charts.share_chart(rated.dropna(subset=["share"]), "service",
@@ -224,19 +182,19 @@ else:  # not st.stop(): under AppTest the run after a stopped run lost the sideb
         medians = by_service[["service", "reviewed", "median_hours_to_review", "p90_hours_to_review"]] \
             .sort_values(["median_hours_to_review", "service"], na_position="last")
         medians = medians.rename(columns={"p90_hours_to_review": "90th percentile hours"})
-        ui.data_table(with_flags(medians, ["reviewed"]),
+        ui.data_table(ui.with_flags(medians, ["reviewed"]),
                       f"hours to review by service {period.label}")
 
     # --- the spread of review times ------------------------------------------------------------------
     st.header(f"How long reviews took: {period.label}")
     bands = app.data("review_hours", period.label)
-    reviewed = total(bands, "concerns") if not bands.empty else 0
+    reviewed = ui.total(bands, "concerns") if not bands.empty else 0
     if not reviewed and reviewed is not None:
         st.info(f"No concerns raised in {period.label} have been reviewed yet.")
     else:
         fast = bands[bands["band_order"] == 1]["concerns"]
         slow = bands[bands["band_order"] >= 5]
-        slow_total = total(slow, "concerns")
+        slow_total = ui.total(slow, "concerns")
         if reviewed is None or fast.isna().any() or slow_total is None:
             summary = f"Some of the counts of review times in {period.label} are hidden ([c])."
         else:
@@ -248,7 +206,7 @@ else:  # not st.stop(): under AppTest the run after a stopped run lost the sideb
             charts.fit_width(charts.histogram(bands, "band", "concerns",
                                               f"Hours from recording to review, {period.label}",
                                               "Concerns reviewed")),
-            summary, with_flags(bands[["band", "concerns"]], ["concerns"]), f"review hours {period.label}",
+            summary, ui.with_flags(bands[["band", "concerns"]], ["concerns"]), f"review hours {period.label}",
             caption="Each bar includes its upper bound: a review at exactly 24 hours is in the 12 to 24 hours bar.")
         if f.services:
             st.caption("This chart covers all services: the services filter does not apply to it.")

@@ -15,16 +15,6 @@ DEFINITIONS = ("training_snapshot", "training_coverage", "expiring_soon", "wilso
 INLINE = ("training_snapshot", "training_coverage", "expiring_soon")
 
 
-def _definitions(drawn: bool) -> None:
-    """The definitions not already shown beside their figures (all of them when the page had nothing to show)."""
-    keys = [k for k in DEFINITIONS if not drawn or k not in INLINE]
-    if keys:
-        st.subheader("What these figures mean" if not drawn else "More definitions")
-        for key in keys:
-            ui.definition(key)
-    st.page_link("pages/definitions.py", label="All definitions", icon=":material/menu_book:")
-
-
 def _snapshot(frame):
     return None if frame.empty else frame["snapshot_date"].iloc[0]
 
@@ -182,4 +172,4 @@ def _trend_summary(trend) -> str:
     return sentence[:1].upper() + sentence[1:] + "."
 
 
-_definitions(page())
+ui.definitions_block(DEFINITIONS, INLINE, page())

@@ -16,7 +16,8 @@ import re
 import pandas as pd
 import streamlit as st
 
-from . import glossary
+from . import frame as app, glossary, shaping
+from .stats import SUPPRESSED
 
 DEFINITIONS_PAGE = "pages/definitions.py"
 
@@ -33,6 +34,34 @@ def plain(text: str) -> str:
 def definition(key: str) -> None:
     """The plain-words definition beside a figure (metrics.md asks for it)."""
     st.caption(glossary.definition(key))
+
+
+def definitions_link() -> None:
+    st.page_link(DEFINITIONS_PAGE, label="All definitions", icon=":material/menu_book:")
+
+
+def period_heading(f: app.Filters, title: str) -> tuple[str, str]:
+    """A page's title; under it the dates, the services and the comparison, with the as-of time; then the link to
+    all definitions. Returns the scope in words ("all services" or the services named) and " for <scope>" where
+    services are chosen ("" for all services)."""
+    period, comparison = f.period, f.comparison
+    scope = names(f.services) if f.services else "all services"
+    st.title(title)
+    st.caption(f"{period.start:%d %B %Y} to {period.end:%d %B %Y}, for {scope}, compared with {comparison.label} "
+               f"({f.comparison_kind.lower()}). {app.as_of_text()}")
+    definitions_link()
+    return scope, (f" for {scope}" if f.services else "")
+
+
+def definitions_block(keys, inline, drawn: bool) -> None:
+    """The page's definitions not already shown beside their figures (all of `keys` when the page had nothing
+    to show, so `inline` were not drawn), then the link to all definitions."""
+    keys = [k for k in keys if not drawn or k not in inline]
+    if keys:
+        st.subheader("What these figures mean" if not drawn else "More definitions")
+        for key in keys:
+            definition(key)
+    definitions_link()
 
 
 def figure(label: str, value: str, detail: str | None = None, key: str | None = None) -> None:
@@ -91,3 +120,44 @@ def data_table(table: pd.DataFrame, name: str) -> None:
         mime="text/csv",
         key=f"download-{slug(name)}",
     )
+
+
+# --- the figures in words (the Concerns, Review timeliness and Data pages) ---------------------------
+
+def count_text(v) -> str:
+    """A count with thousands separators; `[c]` where it is hidden (unlike shaping.count_text, whose blank is
+    "not recorded")."""
+    return SUPPRESSED if v is None or pd.isna(v) else f"{int(v):,}"
+
+
+def total(df: pd.DataFrame, col: str):
+    """The sum of a count column, or None where a suppressed part means it cannot be told."""
+    if df.empty:
+        return 0
+    return shaping.total(df[col])
+
+
+def share_text(count, of, interval: bool = False) -> str:
+    """`"13 of 27, 48%"` (with the interval if asked); `[x]` where the count is words ("n/a": not available in
+    this view); `[c]` where a part is hidden."""
+    if isinstance(count, str):
+        return "[x]"
+    s = shaping.share_of(count, of)
+    return SUPPRESSED if s is None else s.format(interval=interval)
+
+
+def names(items) -> str:
+    """`"A"`, `"A and B"`, `"A, B and C"`."""
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def with_flags(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+    """Mark NA counts as suppressed so that the table shows [c] (a no-op in the officer view); a flag column
+    already there is kept as it is."""
+    out = df.copy()
+    for col in cols:
+        flag = f"{col}_suppressed"
+        if flag not in out.columns and out[col].isna().any():
+            out[flag] = out[col].isna()
+    return out
