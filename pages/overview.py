@@ -91,11 +91,10 @@ fmt = st.radio("Format", ["Word (.docx)", "PDF", "Web page (.html)"], horizontal
 ext = {"Word (.docx)": "docx", "PDF": "pdf", "Web page (.html)": "html"}[fmt]
 mime = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "pdf": "application/pdf",
         "html": "text/html"}[ext]
-if st.button("Prepare briefing", key="prepare_brief"):
-    with st.spinner(f"Writing the {ext.upper()} briefing for {f.period.label}..."):
-        st.session_state["brief_file"] = (f.period.label, app.view(), ext, app.briefing_document(f.period.label, ext))
-ready = st.session_state.get("brief_file")
-if ready and ready[:3] == (f.period.label, app.view(), ext):
-    st.download_button(f"Download briefing {f.period.label} ({ext.upper()})", ready[3],
-                       file_name=f"safeguarding-briefing-{f.period.label.replace(' ', '-')}-{app.view()}.{ext}",
-                       mime=mime, key="download_brief")
+# Written when the button is clicked (Streamlit runs the callable on its own thread and shows the button busy
+# meanwhile), so opening the Overview costs nothing and a first click on a fresh server is never lost.
+writer = app.briefing_writer(f.period.label, ext)
+st.download_button(f"Download briefing {f.period.label} ({ext.upper()})", writer,
+                   file_name=f"safeguarding-briefing-{f.period.label.replace(' ', '-')}-{app.view()}.{ext}",
+                   mime=mime, key="download_brief", icon=":material/download:")
+st.caption("The briefing takes a few seconds to write: the download starts when it is ready.")

@@ -238,9 +238,18 @@ def as_of_text() -> str:
     return f"Latest concern in the data: {cov['last']:%d %B %Y}; figures as of {cov['as_of']:%d %B %Y %H:%M}."
 
 
-def briefing_document(period_label: str, fmt: str) -> bytes:
-    """The briefing for a period in this view, as a document (the Overview's download)."""
+def briefing_writer(period_label: str, fmt: str):
+    """A callable that writes the briefing for a period in this view (the Overview's download).
+
+    Everything Streamlit-bound is read here, on the script thread; the callable itself only renders.
+    """
     from .documents import render
 
     src = source()
-    return render(src.con, src.brief(period_label), fmt)
+    # a published store holds no loads or row-level tables: the document is written from the briefing alone
+    con = None if getattr(src, "_manifest", None) is not None else src.con
+
+    def write() -> bytes:
+        return render(con, src.brief(period_label), fmt)
+
+    return write
