@@ -56,14 +56,13 @@ loads = app.data("loads_history")
 if loads is None or loads.empty:
     st.info("No files have been loaded yet.")
 else:
-    quarantined = loads["rows_quarantined"]
     cols = st.columns(3)
     with cols[0]:
         ui.figure("Files loaded", f"{loads['file_name'].nunique():,}")
     with cols[1]:
         ui.figure("Rows loaded", ui.count_text(loads["rows_loaded"].sum(min_count=1)))
     with cols[2]:
-        ui.figure("Rows quarantined", ui.count_text(quarantined.sum(min_count=1)),
+        ui.figure("Rows quarantined", ui.count_text(ui.total(loads, "rows_quarantined")),
                   "Set aside because they break the data contract; see below.", key="quarantine")
     shown = loads[["file_name", "kind", "loaded_at", "encoding", "rows_read", "rows_loaded", "rows_replaced",
                    "rows_quarantined", "dropped_columns"]].copy()
@@ -86,8 +85,9 @@ else:
     totals = (by_rule.groupby("rule", as_index=False)["rows_quarantined"]
               .agg(lambda s: pd.NA if s.isna().any() else s.sum())
               .sort_values(["rows_quarantined", "rule"], ascending=[False, True]).reset_index(drop=True))
-    rows_total = loads["rows_quarantined"].sum(min_count=1) if loads is not None and not loads.empty else None
-    breaks = by_rule["rows_quarantined"].sum(min_count=1)
+    rows_total = ui.total(loads, "rows_quarantined") if loads is not None and not loads.empty else None
+    breaks = ui.total(by_rule, "rows_quarantined")
+    breaks = pd.NA if breaks is None else breaks
     top = totals.dropna(subset=["rows_quarantined"])
     summary = f"{ui.count_text(rows_total)} rows were quarantined"
     if not pd.isna(breaks):

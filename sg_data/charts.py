@@ -22,8 +22,10 @@ WIDTH = 640
 
 
 def _config(chart: alt.Chart) -> alt.Chart:
-    # fit the width only: Streamlit's default "fit" counts titles, axes and legends inside the height
-    chart = chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    # fit the width only: Streamlit's default "fit" counts titles, axes and legends inside the height.
+    # Vega-Lite cannot fit a faceted chart: with autosize it draws it 0 pixels wide, so it keeps its width.
+    if not isinstance(chart, alt.FacetChart):
+        chart = chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
     return (chart.configure_axis(labelFont=FONT, titleFont=FONT, labelFontSize=12, titleFontSize=13, labelLimit=260)
             .configure_title(font=FONT, fontSize=15, anchor="start")
             .configure_legend(labelFont=FONT, titleFont=FONT, labelFontSize=12, titleFontSize=12, orient="bottom")

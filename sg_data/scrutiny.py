@@ -112,7 +112,9 @@ class ScrutinySource:
         return self.officer.self_assessment_shares()
 
     def loads_history(self):
-        return self.officer.loads_history()
+        """Files and rows loaded; the rows quarantined per file are counts of concerns too, so listed with their total."""
+        out, _ = _list(self.officer.loads_history(), "rows_quarantined", self.thr)
+        return out
 
     def data_freshness(self):
         return self.officer.data_freshness()

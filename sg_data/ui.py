@@ -101,6 +101,13 @@ def chart_block(chart, summary: str, table: pd.DataFrame, name: str, *, caption:
     if table.empty:
         st.info("No data for this period.")
         return
+    flags = [c for c in table.columns if c.endswith("_suppressed")]
+    if flags and table[flags].fillna(False).astype(bool).any(axis=1).all():
+        # an empty chart tells a sighted reader nothing and a screen reader less (an unnamed graphic)
+        st.info("No figure in this chart can be shown: each is hidden ([c]) or was not recorded, so the chart is "
+                "not drawn. The table below shows each one.")
+        data_table(table, name)
+        return
     st.altair_chart(chart, width="stretch", alt=plain(summary))
     if caption:
         st.caption(caption)
@@ -119,6 +126,7 @@ def data_table(table: pd.DataFrame, name: str) -> None:
         file_name=f"{slug(name)}.csv",
         mime="text/csv",
         key=f"download-{slug(name)}",
+        on_click="ignore",  # a download changes nothing on the page: no rerun of every query and chart
     )
 
 

@@ -1,0 +1,1 @@
+"""Browser tests: the running dashboard driven in Debian's Chromium (see conftest.py)."""
