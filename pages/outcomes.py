@@ -65,7 +65,7 @@ def page() -> bool:
     current = app.data("outcomes", f.period.label)
     history = _all_years()
 
-    st.subheader(f"Every programme, {year}")
+    st.header(f"Every programme, {year}")
     if current.empty:
         st.info(f"No outcomes are recorded for {year}. The years across the page below still show every year "
                 "that has them.")
@@ -80,7 +80,7 @@ def page() -> bool:
             ui.definition(key)
 
         for programme, rows in current.groupby("programme", sort=False):
-            st.subheader(programme)
+            st.header(programme)
             for _, r in rows.iterrows():
                 row = r.to_dict()
                 funnel = shaping.funnel_frame(row)
@@ -93,7 +93,7 @@ def page() -> bool:
                 for note in shaping.outcome_notes(row):
                     st.caption(f"{note}.")
 
-    st.subheader("One programme across the years")
+    st.header("One programme across the years")
     if history.empty:
         st.info("No outcomes are recorded for any year.")
         return bool(len(current))

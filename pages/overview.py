@@ -59,11 +59,11 @@ with cols[4]:
               f"Audit year {sa['year']}." if sa else "No self-assessment year had ended by then.",
               key="rating_shown")
 
-st.subheader("In plain words")
+st.header("In plain words")
 for sentence in narrative.sentences(brief, before):
     st.markdown(f"- {sentence}")
 
-st.subheader("Figures and their denominators")
+st.header("Figures and their denominators")
 rows = []
 for name, d in (("Referred externally", c_now and c_now["referred_externally"]),
                 (f"Reviewed within {target} hours", t_now and t_now["reviewed_within_target"]),
@@ -84,7 +84,7 @@ if rows:
 ui.definition("clear_change")
 ui.definition("wilson_interval")
 
-st.subheader("Briefing for the portfolio holder")
+st.header("Briefing for the portfolio holder")
 st.write("The quarterly briefing, written from these figures: headline figures, the sentences above, "
          "a section per area with its chart and table, and the definitions.")
 fmt = st.radio("Format", ["Word (.docx)", "PDF", "Web page (.html)"], horizontal=True, key="brief_format")

@@ -74,7 +74,7 @@ def page() -> bool:
         ui.figure("Moderated by peer review", f"{changed} of {peer}",
                   "Standards where the peer rating differs from the council's own.", key="rating_shown")
 
-    st.subheader(f"Own rating and peer rating, {year}")
+    st.header(f"Own rating and peer rating, {year}")
     table = shaping.self_vs_peer(ratings, year)
     sources = table["Source"].value_counts()
     moderated_rows = table[table["Peer review"].str.startswith("moderated")]
@@ -88,7 +88,7 @@ def page() -> bool:
     ui.data_table(table, f"self and peer ratings {year}")
     ui.definition("rating_shown")
 
-    st.subheader("Standards by year")
+    st.header("Standards by year")
     st.caption("One grid per framework: the rating shown is written in each cell. ↑ marks a rating that peer "
                "review moved up from the council's own, ↓ one it moved down; (own) a rating not peer reviewed, "
                "so the council's own. A blank cell is a standard not in "
@@ -107,7 +107,7 @@ def page() -> bool:
                 f"{framework}: rating shown for each standard, {years[0]} to {years[-1]}", text="cell")),
             _matrix_summary(part, framework), matrix_table, f"self-assessment ratings {framework}")
 
-    st.subheader("Share of standards at each rating")
+    st.header("Share of standards at each rating")
     shares = shaping.rating_shares(app.data("self_assessment_shares"))
     ui.chart_block(
         charts.rating_bars(shares, "year", "rating", "standards",

@@ -88,7 +88,7 @@ def page() -> bool:
 
     ui.definition("respondents")
 
-    st.subheader(f"Each question, wave {wave_id}")
+    st.header(f"Each question, wave {wave_id}")
     qs = shaping.wave_questions(questions, wave_id)
     table = shaping.flag_suppressed(qs[["question", "label", "positive", "answered", "question_text"]],
                                     ["positive", "answered"])
@@ -103,7 +103,7 @@ def page() -> bool:
                 "the 95% confidence interval; the bar either side is that interval.")
     ui.definition("positive_share")
 
-    st.subheader(f"Wave {wave_id} against the wave before")
+    st.header(f"Wave {wave_id} against the wave before")
     if before is None:
         st.info(f"Wave {wave_id} is the first wave: there is nothing before it to compare with.")
     else:
@@ -123,7 +123,7 @@ def page() -> bool:
         ui.data_table(shown, f"survey change wave {before['survey_id']} to {wave_id}")
         ui.definition("clear_change")
 
-    st.subheader("Each question across all waves")
+    st.header("Each question across all waves")
     trend = shaping.question_trend(questions)
     trend_table = shaping.flag_suppressed(trend[["wave", "closed_on", "question", "positive", "answered", "label"]],
                                           ["positive", "answered"])

@@ -66,7 +66,7 @@ def page() -> bool:
     before_whole = app.data("training_by_service", f.comparison.label)
     before_groups = shaping.training_groups(f.keep(before_whole)).set_index("group")
     groups = shaping.training_groups(service_frame).set_index("group")
-    st.subheader("Required training in date")
+    st.header("Required training in date")
     cols = st.columns(len(groups))
     names = {"Everyone": "Everyone (staff and councillors)", "Staff": "Staff", "Councillors": "Councillors"}
     for col, (name, row) in zip(cols, groups.iterrows()):
@@ -80,7 +80,7 @@ def page() -> bool:
     st.caption("Each figure: required courses in date, of required courses.")
     ui.definition("training_coverage")
 
-    st.subheader("Coverage by service")
+    st.header("Coverage by service")
     by_service = shaping.training_by_service(service_frame)
     table = shaping.flag_suppressed(by_service[["service", "in_date", "required", "label"]], ["in_date", "required"])
     table = table.rename(columns={"label": "Coverage (95% interval)"})
@@ -92,7 +92,7 @@ def page() -> bool:
         caption="The dot is the share in date; the bar either side its 95% confidence interval; the figure "
                 "gives the number in date of the number required.")
 
-    st.subheader("Coverage by course")
+    st.header("Coverage by course")
     courses = shaping.training_by_course(app.data("training_by_course", f.period.label))
     if f.services:
         st.caption("This chart covers the whole council: the services filter does not apply to it.")
@@ -114,7 +114,7 @@ def page() -> bool:
                                      "expiring_soon": "expiring_in_90_days"}),
         f"training coverage by course {f.period.label}")
 
-    st.subheader("Coverage over time")
+    st.header("Coverage over time")
     trend = shaping.training_trend(app.data("training_trend"), f.services)
     trend = trend[trend["snapshot_date"] <= snapshot] if len(trend) else trend
     ui.chart_block(
@@ -128,7 +128,7 @@ def page() -> bool:
         caption=f"Snapshots up to {shaping.date_text(snapshot)}, the one used for {f.period.label}. Staff: circles; "
                 "councillors: squares. The vertical bar through each point is its 95% confidence interval.")
 
-    st.subheader("Expiring in the next 90 days")
+    st.header("Expiring in the next 90 days")
     expiring = shaping.expiring_by_service(service_frame)
     people = shaping.total(expiring["people_expiring_soon"])
     top = expiring.dropna(subset=["people_expiring_soon"])

@@ -438,3 +438,23 @@ def test_scrutiny_view_shows_no_count_from_1_to_5(scrutiny_view):
 @pytest.mark.parametrize("stem", STEMS)
 def test_scrutiny_view_has_no_serious_accessibility_violation(scrutiny_view, stem):
     check_axe(scrutiny_view[stem]["axe"], stem, view="Scrutiny view")
+
+
+# --- the briefing ----------------------------------------------------------------------------------
+
+def test_overview_briefing_download_is_a_word_document_with_the_figures_shown(officer_server, new_page):
+    """One click on the Overview writes the portfolio holder's briefing, with the page's headline figure in it."""
+    import docx
+
+    page = new_page()
+    h.open_page(page, officer_server.url, "overview", "period=2023-24")
+    shown = h.metric_value(page, "Concerns raised")
+    button = page.get_by_role("button", name="Download briefing 2023-24 (DOCX)")
+    with page.expect_download(timeout=90_000) as download:
+        button.click()
+    assert download.value.suggested_filename == "safeguarding-briefing-2023-24-officer.docx"
+    document = docx.Document(download.value.path())
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith(("Title", "Heading"))]
+    assert headings[0] == "Safeguarding briefing: 2023-24" and "Definitions" in " ".join(headings)
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    assert shown == "276" and "276" in cells
