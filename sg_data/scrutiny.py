@@ -148,35 +148,22 @@ class ScrutinySource:
             return long
         i = {s: k for k, s in enumerate(services)}
         j = {c: k for k, c in enumerate(categories)}
-        mask = [bool(table.body[i[r.service], j[r.category]]) for r in long.itertuples()]
-        out = long.copy().reset_index(drop=True)
-        out["concerns"] = _nullable(long["concerns"], mask)
-        out["concerns_suppressed"] = mask
-        return out
+        return _hide(long, "concerns", [bool(table.body[i[r.service], j[r.category]]) for r in long.itertuples()])
 
     def concerns_by_service(self, period: str) -> pd.DataFrame:
-        long, table, services, _ = self._concerns(period)
+        _, table, services, _ = self._concerns(period)
         frame = self.officer.concerns_by_service(period)
         if table is None:
             return frame
-        k = {s: n for n, s in enumerate(services)}
-        mask = [bool(table.row_totals_suppressed[k[s]]) for s in frame["service"]]
-        out = frame.drop(columns=["referred"]).reset_index(drop=True)
-        out["concerns"] = _nullable(frame["concerns"], mask)
-        out["concerns_suppressed"] = mask
-        return out
+        # referrals by service are not published: with the referral list beside them they would link two tables
+        return _margin(frame.drop(columns=["referred"]), "service", services, table.row_totals_suppressed)
 
     def concerns_by_category(self, period: str) -> pd.DataFrame:
-        long, table, _, categories = self._concerns(period)
+        _, table, _, categories = self._concerns(period)
         frame = self.officer.concerns_by_category(period)
         if table is None:
             return frame
-        k = {c: n for n, c in enumerate(categories)}
-        mask = [bool(table.col_totals_suppressed[k[c]]) for c in frame["category"]]
-        out = frame.reset_index(drop=True)
-        out["concerns"] = _nullable(frame["concerns"], mask)
-        out["concerns_suppressed"] = mask
-        return out
+        return _margin(frame, "category", categories, table.col_totals_suppressed)
 
     def concerns_total(self, period: str) -> Optional[int]:
         _, table, _, _ = self._concerns(period)
@@ -300,6 +287,19 @@ class ScrutinySource:
 
         officer = briefing.build(self.con, parse(period), view="officer", target_hours=target_hours)
         return suppress_briefing(officer, self, target_hours)
+
+
+def _hide(frame: pd.DataFrame, col: str, mask) -> pd.DataFrame:
+    out = frame.reset_index(drop=True).copy()
+    out[col] = _nullable(out[col], mask)
+    out[f"{col}_suppressed"] = [bool(m) for m in mask]
+    return out
+
+
+def _margin(frame: pd.DataFrame, key: str, names: list, suppressed) -> pd.DataFrame:
+    """A list that is one margin of a suppressed table: each name hidden as that table hides its total."""
+    at = {name: n for n, name in enumerate(names)}
+    return _hide(frame, "concerns", [bool(suppressed[at[name]]) for name in frame[key]])
 
 
 def _fy(period: str) -> str:
