@@ -18,10 +18,6 @@ if ! command -v chromium >/dev/null 2>&1; then
     echo "Installing Chromium (Debian package) for the browser tests..."
     apt_install chromium
 fi
-if ! command -v pdftotext >/dev/null 2>&1; then
-    echo "Installing poppler-utils (Debian package) to read briefings back..."
-    apt_install poppler-utils
-fi
 if [ -f tests/browser/package.json ] && [ ! -f tests/browser/node_modules/axe-core/axe.min.js ]; then
     if ! command -v npm >/dev/null 2>&1; then
         echo "Installing npm (Debian package) to install axe-core..."
