@@ -36,10 +36,13 @@ f = app.filters()
 period, comparison = f.period, f.comparison
 scope, for_scope = ui.period_heading(f, f"Review timeliness: {period.label}")
 
-target = int(st.number_input("Review target (hours)", min_value=1, max_value=168, value=24, step=1,
-                             key="target_hours",
+published = app.published_target()  # a published store holds its figures at one target only
+target = int(st.number_input("Review target (hours)", min_value=1, max_value=168, value=published or 24, step=1,
+                             key="target_hours", disabled=published is not None,
                              help="Council policy is review by a Designated Safeguarding Lead within 24 hours. "
-                                  "Change it to see the figures against another target."))
+                                  "Change it to see the figures against another target."
+                                  if published is None else
+                                  f"The published figures are held at the {published}-hour target only."))
 ui.definition("review_target")
 
 

@@ -238,6 +238,11 @@ def as_of_text() -> str:
     return f"Latest concern in the data: {cov['last']:%d %B %Y}; figures as of {cov['as_of']:%d %B %Y %H:%M}."
 
 
+def published_target():
+    """The review target a published store was written at, or None where any target can be computed."""
+    return data("published_target")
+
+
 def briefing_writer(period_label: str, fmt: str):
     """A callable that writes the briefing for a period in this view (the Overview's download).
 

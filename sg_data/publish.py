@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import glossary
+from . import glossary, metrics
 from .scrutiny import PUBLIC_MARKER, ScrutinySource
 from .source import PERIOD_METHODS, TREND_METHODS, OfficerSource
 
@@ -56,6 +56,7 @@ def tables(con, threshold: int = 5, progress=_progress) -> dict[str, pd.DataFram
     manifest = {
         "published_at": dt.datetime.now().replace(microsecond=0).isoformat(),
         "threshold": src.thr,
+        "target_hours": metrics.DEFAULT_TARGET_HOURS,
         "coverage": {k: (v.isoformat() if v is not None else None) for k, v in cov.items()},
         "period_labels": labels,
         "default_period": src.default_period(),

@@ -102,6 +102,9 @@ class ScrutinySource:
     def default_period(self):
         return self.officer.default_period()
 
+    def published_target(self):
+        return None
+
     def service_list(self):
         return self.officer.service_list()
 
@@ -511,6 +514,9 @@ class PublicSource:
 
     def default_period(self):
         return self._manifest["default_period"]
+
+    def published_target(self):
+        return self._manifest.get("target_hours", metrics.DEFAULT_TARGET_HOURS)
 
     def service_list(self):
         return self._manifest["service_list"]

@@ -70,6 +70,10 @@ class OfficerSource:
     def default_period(self) -> Optional[str]:
         return default_period(self.period_labels(), self.coverage()["as_of"])
 
+    def published_target(self) -> Optional[int]:
+        """None: timeliness can be worked out at any target from this store."""
+        return None
+
     def service_list(self) -> list[str]:
         """Current service names in concerns or training, for the services filter."""
         return metrics.service_list(self.con)

@@ -243,3 +243,14 @@ def test_officer_then_scrutiny_in_one_process_never_shares_results(sample_db, mo
     assert not at2.exception
     assert _small_numbers(_page_values(at2)) == []
     assert "[c]" in [v for v in _page_values(at2) if isinstance(v, str)]
+
+
+def test_published_store_holds_timeliness_at_one_target(public_db, monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("SG_DB", str(public_db))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at.switch_page("pages/timeliness.py")
+    at.run()
+    box = at.number_input(key="target_hours")
+    assert box.value == 24 and box.disabled  # another target cannot be worked out from published figures
