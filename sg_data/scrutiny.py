@@ -42,8 +42,8 @@ def _nullable(values, mask) -> pd.Series:
     return pd.Series(values)
 
 
-def _table(frame: pd.DataFrame, row: str, columns: list[str], thr: int, total_col: Optional[str] = None):
-    """Suppress a wide frame as a table: one row per `row`, the `columns` as cells, row totals and column totals.
+def _table(frame: pd.DataFrame, columns: list[str], thr: int, total_col: Optional[str] = None):
+    """Suppress a wide frame as a table: one row per frame row, the `columns` as cells, row and column totals.
 
     Returns (suppressed frame, SuppressedTable). `total_col`, if given, receives the row totals.
     """
@@ -216,7 +216,7 @@ class ScrutinySource:
         if services.empty:
             return frame  # no concerns: every count is zero, nothing to hide
         services["not_within"] = services["in_denominator"] - services["within_target"]
-        services, table = _table(services, "value", ["within_target", "not_within"], self.thr,
+        services, table = _table(services, ["within_target", "not_within"], self.thr,
                                  total_col="in_denominator")
         for col in ("raised", "late", "overdue_unreviewed", "clock_running"):
             services[col] = pd.array([pd.NA] * len(services), dtype="Int64")
@@ -248,7 +248,7 @@ class ScrutinySource:
             return frame
         f = frame.reset_index(drop=True).copy()
         f["not_in_date"] = f["required"] - f["in_date"]
-        out, _ = _table(f, row, ["in_date", "not_in_date"], self.thr, total_col="required")
+        out, _ = _table(f, ["in_date", "not_in_date"], self.thr, total_col="required")
         extra = [c for c in ("expiring_soon", "people_expiring_soon", "people_not_in_date") if c in out]
         for col in extra:
             listed, _ = _list(out[[row, col]], col, self.thr)

@@ -19,7 +19,7 @@ from typing import Optional
 import pandas as pd
 
 from . import briefing, metrics
-from .periods import Period, parse, quarters_between, financial_year, fy_start_year
+from .periods import Period, parse, quarters_between
 
 #: methods that take a period label, and those that take nothing (trends over all periods)
 PERIOD_METHODS = (
@@ -198,4 +198,4 @@ def default_period(labels: list[str], as_of: Optional[dt.datetime]) -> Optional[
     return quarters[0] if quarters else labels[0]
 
 
-__all__ = ["OfficerSource", "PERIOD_METHODS", "TREND_METHODS", "default_period", "financial_year", "fy_start_year"]
+__all__ = ["OfficerSource", "PERIOD_METHODS", "TREND_METHODS", "OFFICER_ONLY", "default_period"]

@@ -46,3 +46,15 @@ def sample_con(sample_db):
     c = duckdb.connect(str(sample_db), read_only=True)
     yield c
     c.close()
+
+
+@pytest.fixture
+def fresh_streamlit_caches():
+    """AppTest runs in this process and shares st.cache_data and st.cache_resource between instances."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+    st.cache_data.clear()
+    st.cache_resource.clear()

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from sg_data import contract, loader
+from sg_data import contract
 from sg_data.loader import load_file, load_folder
 from sg_data.reading import FileRejected, kind_of, read_export
 

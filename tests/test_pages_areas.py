@@ -13,7 +13,6 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from sg_data import metrics, shaping
@@ -25,13 +24,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(autouse=True)
-def _fresh_caches():
-    # AppTest runs in this process: cached data and the cached connection are shared between tests.
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+def _fresh_caches(fresh_streamlit_caches):
+    """Cached data and the cached connection are shared between AppTest instances in one process."""
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from sg_data import contract, glossary, rules
@@ -22,15 +21,10 @@ TITLES = {"concerns": "Concerns raised", "timeliness": "Review timeliness", "dat
 
 
 @pytest.fixture(autouse=True)
-def fresh_caches(sample_db, monkeypatch):
-    """AppTest shares st.cache_data and st.cache_resource across instances in one process."""
+def fresh_caches(sample_db, monkeypatch, fresh_streamlit_caches):
+    """Every page test on the sample store, in the officer view, with caches cleared around it."""
     monkeypatch.setenv("SG_DB", str(sample_db))
     monkeypatch.delenv("SG_VIEW", raising=False)
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
 
 
 def open_page(page: str, period: str | None = None, services: list[str] | None = None) -> AppTest:

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sg_data import briefing, disclosure, periods, publish
+from sg_data import disclosure, publish
 from sg_data.scrutiny import PublicSource, ScrutinySource, source_for, suppress_outcomes
 from sg_data.source import OFFICER_ONLY, PERIOD_METHODS, TREND_METHODS, OfficerSource
 
@@ -183,14 +183,8 @@ def test_threshold_is_configurable(sample_con):
 # --- the Scrutiny view's pages --------------------------------------------------------------------
 
 @pytest.fixture(autouse=True)
-def _clear_streamlit_caches():
-    import streamlit as st
-
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
-    st.cache_data.clear()
-    st.cache_resource.clear()
+def _clear_streamlit_caches(fresh_streamlit_caches):
+    """The officer-then-Scrutiny test clears nothing itself: a cache shared across views would show here."""
 
 
 def _page_values(at) -> list:
