@@ -2,7 +2,7 @@
 """Write the sample council's exports into sample_data/ (this script's folder).
 
 A fictional city council ("the council") that stands in for a real one. Every
-figure in /work/shared/published-figures.md that the data contract can hold is
+figure in docs/published-figures.md that the data contract can hold is
 reproduced exactly; everything else is made up, plausible and deterministic.
 README.md (same folder) says, figure by figure, where each published figure
 lives and lists the deliberate faults.

@@ -5,7 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-python -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+# A virtual environment of the project's own (system Pythons may refuse pip installs: PEP 668).
+PY=.venv/bin/python
+if [ ! -x "$PY" ]; then
+    python3 -m venv .venv
+fi
+"$PY" -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 
 apt_install() {  # Debian packages the tests need, installed once (root here; sudo elsewhere)
     local sudo=""
@@ -27,4 +32,4 @@ if [ -f tests/browser/package.json ] && [ ! -f tests/browser/node_modules/axe-co
     (cd tests/browser && npm install --no-audit --no-fund --silent)
 fi
 
-exec python -m pytest "$@"
+exec "$PY" -m pytest "$@"

@@ -1,6 +1,6 @@
 """The sample council tells the same story as the published reports.
 
-One test per row of /work/shared/published-figures.md that the data contract
+One test per row of docs/published-figures.md that the data contract
 can hold, each asserting the exact published value through the product's own
 code paths (the metrics functions, the briefing, the named queries), against
 the store that `sample_db` builds from sample_data once per session. Where no
