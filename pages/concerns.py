@@ -18,11 +18,11 @@ f = app.filters()
 period, comparison = f.period, f.comparison
 scope, for_scope = ui.period_heading(f, f"Concerns raised: {period.label}")
 
-by_service = f.keep(app.data("concerns_by_service", period.label))
-before_service = f.keep(app.data("concerns_by_service", comparison.label))
+by_service = f.keep(app.get("concerns_by_service", period))
+before_service = f.keep(app.get("concerns_by_service", comparison))
 
 
-def headline(period_label: str, services: pd.DataFrame) -> tuple:
+def headline(period, services: pd.DataFrame) -> tuple:
     """(concerns raised, referred externally) for the selected services; None where hidden ([c]), and referred
     is "n/a" where this view gives no referrals by service."""
     if services.empty:
@@ -31,7 +31,7 @@ def headline(period_label: str, services: pd.DataFrame) -> tuple:
     referred = ui.total(services, "referred") if "referred" in services.columns else "n/a"
     if not f.services and (raised is None or referred in (None, "n/a")):
         # the whole council's figures as the briefing publishes them (suppressed in the Scrutiny view)
-        section = app.data("brief", period_label).get("concerns") or {}
+        section = app.brief(period).get("concerns") or {}
         if raised is None:
             raised = section.get("total")
         if referred in (None, "n/a"):
@@ -39,8 +39,8 @@ def headline(period_label: str, services: pd.DataFrame) -> tuple:
     return raised, referred
 
 
-now_total, now_referred = headline(period.label, by_service)
-before_total, before_referred = headline(comparison.label, before_service)
+now_total, now_referred = headline(period, by_service)
+before_total, before_referred = headline(comparison, before_service)
 
 if by_service.empty:
     st.info(f"No concerns were recorded{for_scope} in {period.label} ({period.start:%d %B %Y} to "
@@ -113,7 +113,7 @@ else:  # not st.stop(): under AppTest the run after a stopped run lost the sideb
 
     # --- categories by service -----------------------------------------------------------------------
     st.header("Categories by service")
-    cells = f.keep(app.data("concerns_by_service_category", period.label))
+    cells = f.keep(app.get("concerns_by_service_category", period))
     if cells.empty:
         st.info(f"No concerns with a category for {scope} in {period.label}.")
     else:
@@ -125,7 +125,7 @@ else:  # not st.stop(): under AppTest the run after a stopped run lost the sideb
             by_category = (cells.groupby("category", as_index=False)["concerns"]
                            .agg(lambda s: pd.NA if s.isna().any() else s.sum()))
         else:  # the published category list (the grid's other margin)
-            by_category = app.data("concerns_by_category", period.label)
+            by_category = app.get("concerns_by_category", period)
         known = by_category.dropna(subset=["concerns"]).sort_values(["concerns", "category"], ascending=[False, True])
         biggest = cells.dropna(subset=["concerns"]).sort_values(["concerns", "service", "category"],
                                                                  ascending=[False, True, True])
@@ -156,7 +156,7 @@ else:  # not st.stop(): under AppTest the run after a stopped run lost the sideb
                                        "2014 or Working Together category it maps to.")
     series = BREAKDOWNS[choice or "Council category"]
     series_name = (choice or "Council category").lower()
-    trend = app.data("concerns_by_quarter_category")
+    trend = app.get("concerns_by_quarter_category")
     if trend.empty:
         st.info("No concerns are loaded, so there is no trend to show.")
     else:
@@ -223,8 +223,8 @@ else:  # not st.stop(): under AppTest the run after a stopped run lost the sideb
     fy = period.financial_year
     st.header(f"Concerns per 100 staff, {fy.label}")
     ui.definition("concerns_per_100_staff")
-    rates = f.keep(app.data("concerns_per_100_staff", period.label))
-    fy_services = f.keep(app.data("concerns_by_service", fy.label))
+    rates = f.keep(app.get("concerns_per_100_staff", period))
+    fy_services = f.keep(app.get("concerns_by_service", fy))
     no_headcount = sorted(set(fy_services["service"]) - set(rates["service"]))
     if period.is_quarter:
         st.caption(f"Headcount is recorded by financial year, so this shows the whole of {fy.label}, the year that "
@@ -263,7 +263,7 @@ else:  # not st.stop(): under AppTest the run after a stopped run lost the sideb
     st.header("Where concerns were referred")
     ui.definition("referred_externally")
     st.markdown(f"**Referred externally, {period.label} ({scope}):** {ui.share_text(*referred_now, interval=True)}.")
-    referrals = app.data("concerns_by_referral", period.label)
+    referrals = app.get("concerns_by_referral", period)
     destinations = referrals[referrals["is_referred"]].reset_index(drop=True) if not referrals.empty else referrals
     if destinations.empty:
         st.info(f"No concerns raised in {period.label} were referred externally.")
@@ -295,7 +295,7 @@ else:  # not st.stop(): under AppTest the run after a stopped run lost the sideb
     # --- the statutory mapping -----------------------------------------------------------------------
     st.header("How the council's categories map to statutory categories")
     ui.definition("statutory_category")
-    mapping = app.data("concerns_by_category", period.label)
+    mapping = app.get("concerns_by_category", period)
     if mapping.empty:
         st.info(f"No categories were recorded in {period.label}.")
     else:

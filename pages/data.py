@@ -40,7 +40,7 @@ st.write("The dashboard reads the council's exports from a DuckDB store. Each ex
 
 # --- freshness -----------------------------------------------------------------------------------
 st.header("How recent the data is")
-fresh = app.data("data_freshness")
+fresh = app.get("data_freshness")
 if fresh is None or fresh.empty:
     st.info("Nothing has been loaded yet. See 'How to load your own exports' below.")
 else:
@@ -52,7 +52,7 @@ else:
 
 # --- loads ---------------------------------------------------------------------------------------
 st.header("Files loaded")
-loads = app.data("loads_history")
+loads = app.get("loads_history")
 if loads is None or loads.empty:
     st.info("No files have been loaded yet.")
 else:
@@ -78,7 +78,7 @@ else:
 # --- quarantine ----------------------------------------------------------------------------------
 st.header("Rows set aside (quarantine)")
 ui.definition("quarantine")
-by_rule = app.data("quarantine_by_rule")
+by_rule = app.get("quarantine_by_rule")
 if by_rule is None or by_rule.empty:
     st.success("No rows have been quarantined: every row of every file loaded met the data contract.")
 else:
@@ -112,7 +112,7 @@ else:
     if app.view() != "officer":
         st.info("The list of quarantined rows is for officers only: it is not shown in the Scrutiny view.")
     else:
-        rows = app.data("quarantine_rows")
+        rows = app.get("quarantine_rows")
         if rows is None or rows.empty:
             st.info("No quarantined rows are listed.")
         else:

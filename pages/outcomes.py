@@ -6,7 +6,7 @@ import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
 from sg_data import charts, shaping, ui  # noqa: E402
-from sg_data import frame as app  # noqa: E402
+from sg_data import frame as app, periods  # noqa: E402
 from sg_data.stats import describe_change  # noqa: E402
 
 f = app.filters()
@@ -19,8 +19,8 @@ INLINE = ("outcome_funnel", "reach", "success", "negative_rate", "missing_denomi
 
 
 def _all_years() -> pd.DataFrame:
-    labels = [label for label in (app.data("period_labels") or []) if " Q" not in label]
-    frames = [app.data("outcomes", label) for label in sorted(labels)]
+    labels = [label for label in (app.period_labels() or []) if " Q" not in label]
+    frames = [app.get("outcomes", periods.parse(label)) for label in sorted(labels)]
     frames = [fr for fr in frames if len(fr)]
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
@@ -62,7 +62,7 @@ def page() -> bool:
                + (f": {f.period.label} shows {year}, the financial year that contains the period's end."
                   if f.period.label != year else "."))
     ui.definition("outcome_funnel")
-    current = app.data("outcomes", f.period.label)
+    current = app.get("outcomes", f.period)
     history = _all_years()
 
     st.header(f"Every programme, {year}")

@@ -8,8 +8,8 @@ from sg_data import frame as app, narrative, ui  # noqa: E402
 from sg_data.stats import describe_change  # noqa: E402
 
 f = app.filters()
-brief = app.data("brief", f.period.label)
-before = app.data("brief", f.comparison.label)
+brief = app.brief(f.period)
+before = app.brief(f.comparison)
 
 st.title(f"Safeguarding at a glance: {f.period.label}")
 st.caption(f"{f.period.start:%d %B %Y} to {f.period.end:%d %B %Y}, compared with {f.comparison.label} "
@@ -93,7 +93,7 @@ mime = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.
         "html": "text/html"}[ext]
 # Written when the button is clicked (Streamlit runs the callable on its own thread and shows the button busy
 # meanwhile), so opening the Overview costs nothing and a first click on a fresh server is never lost.
-writer = app.briefing_writer(f.period.label, ext)
+writer = app.briefing_writer(f.period, ext)
 st.download_button(f"Download briefing {f.period.label} ({ext.upper()})", writer,
                    file_name=f"safeguarding-briefing-{f.period.label.replace(' ', '-')}-{app.view()}.{ext}",
                    mime=mime, key="download_brief", icon=":material/download:")

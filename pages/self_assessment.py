@@ -43,7 +43,7 @@ def _shares_summary(shares, year: str) -> str:
 
 
 def page() -> bool:
-    ratings = app.data("self_assessment_ratings")
+    ratings = app.get("self_assessment_ratings")
     year = shaping.year_for(ratings, f.period.end)
     if year is None:
         first = (f" The first audit year in the data is {shaping.year_order(ratings)[0]}." if len(ratings) else "")
@@ -108,7 +108,7 @@ def page() -> bool:
             _matrix_summary(part, framework), matrix_table, f"self-assessment ratings {framework}")
 
     st.header("Share of standards at each rating")
-    shares = shaping.rating_shares(app.data("self_assessment_shares"))
+    shares = shaping.rating_shares(app.get("self_assessment_shares"))
     ui.chart_block(
         charts.rating_bars(shares, "year", "rating", "standards",
                            "Share of standards at each rating shown, by year and framework", facet="framework",

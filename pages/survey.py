@@ -52,8 +52,8 @@ def _trend_summary(trend) -> str:
 
 
 def page() -> bool:
-    waves = app.data("survey_waves")
-    questions = app.data("survey_questions")
+    waves = app.get("survey_waves")
+    questions = app.get("survey_questions")
     wave = shaping.wave_for(waves, f.period.end)
     if wave is None:
         first = (f" The first wave closed on {shaping.date_text(waves['closed_on'].min())}." if len(waves) else "")

@@ -46,9 +46,9 @@ target = int(st.number_input("Review target (hours)", min_value=1, max_value=168
 ui.definition("review_target")
 
 
-def overall(period_label: str) -> tuple[dict | None, pd.DataFrame]:
+def overall(period) -> tuple[dict | None, pd.DataFrame]:
     """The period's figures for the selected services (or all), and the per-service rows."""
-    t = app.data("timeliness", period_label, target)
+    t = app.get("timeliness", period, target)
     if t.empty:
         return None, pd.DataFrame()
     services = f.keep(t[t["dimension"] == "service"].rename(columns={"value": "service"}))
@@ -66,8 +66,8 @@ def overall(period_label: str) -> tuple[dict | None, pd.DataFrame]:
     return figures, services
 
 
-now, by_service = overall(period.label)
-before, _ = overall(comparison.label)
+now, by_service = overall(period)
+before, _ = overall(comparison)
 
 if not now or now["raised"] == 0:
     st.info(f"No concerns were recorded{for_scope} in {period.label} ({period.start:%d %B %Y} to "
@@ -116,7 +116,7 @@ else:  # not st.stop(): under AppTest the run after a stopped run lost the sideb
     # --- by quarter ----------------------------------------------------------------------------------
     st.header(f"Reviewed within {target} hours, by quarter")
     ui.definition("wilson_interval")
-    trend = app.data("timeliness_by_quarter", target)
+    trend = app.get("timeliness_by_quarter", None, target)
     if trend.empty:
         st.info("No concerns are loaded, so there is no trend to show.")
     else:
@@ -190,7 +190,7 @@ else:  # not st.stop(): under AppTest the run after a stopped run lost the sideb
 
     # --- the spread of review times ------------------------------------------------------------------
     st.header(f"How long reviews took: {period.label}")
-    bands = app.data("review_hours", period.label)
+    bands = app.get("review_hours", period)
     reviewed = ui.total(bands, "concerns") if not bands.empty else 0
     if not reviewed and reviewed is not None:
         st.info(f"No concerns raised in {period.label} have been reviewed yet.")
@@ -221,7 +221,7 @@ else:  # not st.stop(): under AppTest the run after a stopped run lost the sideb
         st.info("The list of overdue concerns is for officers only: it is not shown in the Scrutiny view. "
                 "The number overdue is shown above.")
     else:
-        overdue = app.data("overdue_concerns", period.label, target)
+        overdue = app.get("overdue_concerns", period, target)
         if overdue is None:
             st.info("The list of overdue concerns is not available from this data source.")
         else:

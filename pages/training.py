@@ -44,7 +44,7 @@ def _coverage_range(table) -> str:
 
 
 def page() -> bool:
-    whole = app.data("training_by_service", f.period.label)
+    whole = app.get("training_by_service", f.period)
     if whole.empty:
         st.info(f"No training snapshot had been exported on or before {shaping.date_text(f.period.end)}, "
                 f"the end of {f.period.label}, so there is no training coverage for this period. "
@@ -63,7 +63,7 @@ def page() -> bool:
                 "filter to see the whole council.")
         return False
 
-    before_whole = app.data("training_by_service", f.comparison.label)
+    before_whole = app.get("training_by_service", f.comparison)
     before_groups = shaping.training_groups(f.keep(before_whole)).set_index("group")
     groups = shaping.training_groups(service_frame).set_index("group")
     st.header("Required training in date")
@@ -93,7 +93,7 @@ def page() -> bool:
                 "gives the number in date of the number required.")
 
     st.header("Coverage by course")
-    courses = shaping.training_by_course(app.data("training_by_course", f.period.label))
+    courses = shaping.training_by_course(app.get("training_by_course", f.period))
     if f.services:
         st.caption("This chart covers the whole council: the services filter does not apply to it.")
     low = courses.dropna(subset=["share"])
@@ -115,7 +115,7 @@ def page() -> bool:
         f"training coverage by course {f.period.label}")
 
     st.header("Coverage over time")
-    trend = shaping.training_trend(app.data("training_trend"), f.services)
+    trend = shaping.training_trend(app.get("training_trend"), f.services)
     trend = trend[trend["snapshot_date"] <= snapshot] if len(trend) else trend
     ui.chart_block(
         charts.share_lines(trend, "snapshot", "Required courses in date at each snapshot, staff and councillors",

@@ -11,6 +11,7 @@ final as (
         snapshot_date,
         count(*) filter (where is_required) as required,
         count(*) filter (where is_required and is_in_date) as in_date,
+        count(*) filter (where is_required and is_expiring_soon) as expiring_soon,
         count(*) filter (where is_required and not is_councillor) as staff_required,
         count(*) filter (where is_required and not is_councillor and is_in_date) as staff_in_date,
         count(*) filter (where is_required and is_councillor) as councillors_required,

@@ -1,7 +1,10 @@
-"""The briefing: every section of metrics.md for one period, as one object.
+"""The briefing: every section of metrics.md for one period, as one object, from the figures service.
 
 `build` returns plain data; the JSON form is that object as it is (metrics.md,
-"The briefing"). A section with no data for the period is None (null).
+"The briefing"). A section with no data for the period is None (null). The
+sections are the view models' (sg_data.views), the same functions the pages
+call, and the figures are the deployment's: in the Scrutiny view the
+publication's, so a hidden count is None beside `"suppressed": true`.
 """
 
 from __future__ import annotations
@@ -9,33 +12,34 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-import duckdb
-
-from . import metrics
+from . import views
+from .figures import DEFAULT_TARGET_HOURS
 from .periods import Period
 
 
-def build(con: duckdb.DuckDBPyConnection, period: Period, view: str = "officer",
-          target_hours: float = metrics.DEFAULT_TARGET_HOURS) -> dict:
-    if view not in ("officer", "scrutiny"):
-        raise ValueError(f"view must be officer or scrutiny, not {view}")
-    brief = {
-        "period": period.as_dict(),
-        "view": view,
-        "generated_at": dt.datetime.now().replace(microsecond=0).isoformat(),
-        "concerns": metrics.concerns_summary(con, period),
-        "timeliness": metrics.timeliness_summary(con, period, target_hours),
-        "training": metrics.training_summary(con, period),
-        "survey": metrics.survey_summary(con, period),
-        "self_assessment": metrics.self_assessment_summary(con, period),
-        "outcomes": metrics.outcomes_summary(con, period),
-    }
-    if view == "scrutiny":
-        from .scrutiny import ScrutinySource, suppress_briefing
-        from .source import OfficerSource
+def period_dict(period: Period, figures) -> dict:
+    """The period with whether the data covers all of it (metrics.md, Periods)."""
+    out = period.as_dict()
+    as_of = figures.as_of()
+    out["complete"] = bool(as_of is not None and as_of.date() >= period.end)
+    out["data_to"] = (period.end if out["complete"] or as_of is None else max(period.start, as_of.date())).isoformat()
+    return out
 
-        brief = suppress_briefing(brief, ScrutinySource(OfficerSource(con)), target_hours)
-    return brief
+
+def build(figures, period: Period, target_hours: float = DEFAULT_TARGET_HOURS) -> dict:
+    if figures.published_target is not None:
+        target_hours = figures.published_target
+    return {
+        "period": period_dict(period, figures),
+        "view": figures.view,
+        "generated_at": dt.datetime.now().replace(microsecond=0).isoformat(),
+        "concerns": views.concerns.section(figures, period),
+        "timeliness": views.timeliness.section(figures, period, target_hours),
+        "training": views.training.section(figures, period),
+        "survey": views.survey.section(figures, period),
+        "self_assessment": views.self_assessment.section(figures, period),
+        "outcomes": views.outcomes.section(figures, period),
+    }
 
 
 def to_json(brief: dict) -> str:

@@ -46,13 +46,16 @@ def cmd_brief(args) -> int:
     if con is None:
         return 2
     try:
-        brief = briefing.build(con, period, view=args.view, target_hours=args.target_hours)
+        from .figures import for_store
+
+        figures = for_store(con, args.view, progress=_progress)
+        brief = briefing.build(figures, period, target_hours=args.target_hours)
         if args.format == "json":
             output = briefing.to_json(brief).encode("utf-8")
         else:
             from . import documents
 
-            output = documents.render(con, brief, args.format)
+            output = documents.render(figures, brief, args.format)
     finally:
         con.close()
     if args.out:
@@ -67,13 +70,21 @@ def cmd_brief(args) -> int:
 
 
 def cmd_publish(args) -> int:
-    from . import publish
+    from . import publication
+    from .publish import PublishRefused, publish
 
     con = _open(args.db)
     if con is None:
         return 2
     try:
-        written = publish.publish(con, Path(args.out), fmt=args.format, threshold=args.threshold)
+        written = publish(con, Path(args.out), fmt=args.format, threshold=args.threshold, min_group=args.min_group,
+                          db=Path(args.db), replace=args.replace, progress=_progress)
+    except PublishRefused as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except publication.PublicationError as exc:
+        print(f"error: not published: {exc}", file=sys.stderr)
+        return 1
     finally:
         con.close()
     print(f"published {written}", file=sys.stderr)
@@ -104,6 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", required=True, help="public.duckdb, or a folder with --format csv")
     p.add_argument("--format", default="duckdb", choices=["duckdb", "csv"])
     p.add_argument("--threshold", type=int, default=5, help="counts from 1 to this are suppressed (default 5)")
+    p.add_argument("--min-group", type=int, default=10,
+                   help="staff groups with fewer people than this in the denominator are hidden (default 10)")
+    p.add_argument("--replace", action="store_true", help="overwrite a publication this program wrote before")
     p.set_defaults(func=cmd_publish)
 
     args = parser.parse_args(argv)

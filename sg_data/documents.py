@@ -1,6 +1,6 @@
 """The portfolio holder's briefing as a document: Word, PDF, HTML or Markdown.
 
-`render(con, brief, fmt)` writes the briefing of `briefing.build` in the order
+`render(figures, brief, fmt)` writes the briefing of `briefing.build` in the order
 a briefing is read: what it covers and how fresh the data are, the headline
 figures against the comparison periods with the sentences the Overview page
 prints, one section per area (a chart, its data table and a one-sentence
@@ -9,9 +9,9 @@ summary), and the definitions and symbols.
 Every figure in a section comes from the brief itself, never from the store
 again, so a Scrutiny brief (already suppressed) stays suppressed: a hidden
 count prints as `[c]`, and so does a share whose count or denominator is
-hidden. The store is read only for what the brief does not hold: the files
-loaded, the as-of time and the comparison briefs (built in the brief's own
-view).
+hidden. The figures service is read only for what the brief does not hold:
+the files loaded, the as-of time and the comparison briefs (from the same
+figures, so in the brief's own view).
 
 The document is first built as a short list of blocks (headings, paragraphs,
 tables, charts), then written by one writer per format, so the four formats
@@ -35,7 +35,9 @@ from typing import Iterable, Optional, Sequence
 
 import pandas as pd
 
-from . import charts, glossary, metrics, narrative, queries
+from . import charts, glossary, narrative, present
+from .figures import DEFAULT_TARGET_HOURS
+from .views.self_assessment import ORDER as RATING_ORDER
 from .periods import PeriodError, parse
 from .stats import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED, Share, format_count
 
@@ -66,7 +68,6 @@ PNG_SCALE = 2
 #: Outcome fields the exports may leave blank (metrics.md: "the denominator is missing").
 MAY_BE_UNRECORDED = frozenset({"sought", "negative", "unknown"})
 
-RATING_ORDER = ("Blue", "Green", "Amber", "Red", "Not assessed")
 SOURCE_WORDS = {"peer": "Peer review", "self": "Self-rated"}
 
 
@@ -292,8 +293,8 @@ def _share_frame(rows: Iterable[tuple[str, Optional[Share], str]], category: str
 # --- the sections -------------------------------------------------------------------------------
 
 class _Builder:
-    def __init__(self, con, brief: dict, comparisons: Sequence[dict]):
-        self.con = con
+    def __init__(self, figures, brief: dict, comparisons: Sequence[dict]):
+        self.figures = figures
         self.brief = brief
         self.comparisons = list(comparisons)
         self.f = _Figures(brief)
@@ -323,29 +324,28 @@ class _Builder:
             doc.add(Paragraph(f"There is no data in the store for {self.label}: every section below says so."))
 
     def _staleness(self) -> Optional[Paragraph]:
-        if self.con is None:
+        if self.figures is None:
             return None
-        row = queries.run(self.con, "concerns_as_of")
-        latest = row["latest_raised_at"].iloc[0] if len(row) else None
-        if latest is None or pd.isna(latest):
+        cov = self.figures.coverage()
+        latest, as_of = cov.get("last"), cov.get("as_of")
+        if latest is None:
             return Paragraph("there are no concerns in the data.", lead="Latest concern in the data: ", kind="meta")
-        text = _timestamp(latest)
-        as_of = metrics.as_of(self.con)
-        if as_of is not None and as_of != pd.Timestamp(latest).to_pydatetime():
-            text += f" (latest review: {_timestamp(as_of)}; review timeliness is judged at that time)"
+        text = present.date(latest)
+        if as_of is not None:
+            text += f" (figures as of {_timestamp(as_of)}; review timeliness is judged at that time)"
         text += "."
-        if pd.Timestamp(latest).date() < dt.date.fromisoformat(self.brief["period"]["end"]):
+        if latest < dt.date.fromisoformat(self.brief["period"]["end"]):
             text += (" The data stop before the end of this period, so its figures are incomplete: load the latest "
                      "exports before relying on them.")
         return Paragraph(text, lead="Latest concern in the data: ", kind="meta")
 
     def _loads(self) -> Optional[Table]:
-        if self.con is None:
+        if self.figures is None:
             return None
-        loads = metrics.loads_history(self.con)
-        if loads.empty:
+        loads = self.figures.get("loads_history")
+        if loads is None or loads.empty:
             return None
-        latest = loads.sort_values("load_id").drop_duplicates("file_name", keep="last")
+        latest = loads.sort_values("loaded_at").drop_duplicates("file_name", keep="last")
         rows = [[r.file_name, _words(r.kind), _timestamp(r.loaded_at)] for r in latest.itertuples()]
         return Table("Files this briefing is made from", ["File", "Contents", "Loaded"], rows)
 
@@ -376,7 +376,7 @@ class _Builder:
         def part(b, section, key):
             return (b.get(section) or {}).get(key)
 
-        target = (self.brief.get("timeliness") or {}).get("target_hours", metrics.DEFAULT_TARGET_HOURS)
+        target = (self.brief.get("timeliness") or {}).get("target_hours", DEFAULT_TARGET_HOURS)
         rows = [
             row("Concerns raised", lambda b: f.count(b.get("concerns"), "total")),
             row("Referred externally", lambda b: f.share(part(b, "concerns", "referred_externally"))),
@@ -484,7 +484,7 @@ class _Builder:
         if not t:
             doc.add(Paragraph(NO_DATA))
             return
-        target = t.get("target_hours", metrics.DEFAULT_TARGET_HOURS)
+        target = t.get("target_hours", DEFAULT_TARGET_HOURS)
         within = t.get("reviewed_within_target") or {}
         summary = (f"Reviewed within {target} hours: {f.share(within)}; the median time to review was "
                    f"{f.hours(t, 'median_hours_to_review')} hours, and {f.count(t, 'overdue_unreviewed')} "
@@ -748,33 +748,33 @@ class _Builder:
         return self.doc
 
 
-def comparison_briefs(con, brief: dict) -> list[dict]:
-    """The previous period's and the same period last year's briefs, in the brief's own view."""
+def comparison_briefs(figures, brief: dict) -> list[dict]:
+    """The previous period's and the same period last year's briefs, from the same figures (the same view)."""
     from . import briefing
 
     period = parse(brief["period"]["label"])
-    target = (brief.get("timeliness") or {}).get("target_hours", metrics.DEFAULT_TARGET_HOURS)
+    target = (brief.get("timeliness") or {}).get("target_hours", 24)
     wanted = [period.previous()]
     if period.same_last_year() != period.previous():
         wanted.append(period.same_last_year())
-    return [briefing.build(con, p, view=brief.get("view", "officer"), target_hours=target) for p in wanted]
+    return [briefing.build(figures, p, target_hours=target) for p in wanted]
 
 
-def document(con, brief: dict, comparisons: Optional[Sequence[dict]] = None) -> Document:
+def document(figures, brief: dict, comparisons: Optional[Sequence[dict]] = None) -> Document:
     """The briefing as blocks, before it is written in a format."""
     if comparisons is None:
-        comparisons = comparison_briefs(con, brief) if con is not None else []
-    return _Builder(con, brief, comparisons).build()
+        comparisons = comparison_briefs(figures, brief) if figures is not None else []
+    return _Builder(figures, brief, comparisons).build()
 
 
-def render(con, brief: dict, fmt: str, comparisons: Optional[Sequence[dict]] = None) -> bytes:
+def render(figures, brief: dict, fmt: str, comparisons: Optional[Sequence[dict]] = None) -> bytes:
     """The briefing document in `fmt` (md, html, docx or pdf), as bytes.
 
     `comparisons` are the briefs to compare with (default: the previous period
-    and the same period last year, built from `con` in the brief's view).
+    and the same period last year, from the same figures).
     """
     _check_format(fmt)
-    return write(document(con, brief, comparisons), fmt)
+    return write(document(figures, brief, comparisons), fmt)
 
 
 def write(doc: Document, fmt: str) -> bytes:

@@ -46,39 +46,44 @@ PAGES = (
 )
 
 
-# --- the store, the view and the source ----------------------------------------------------------
+# --- the store, the deployment and its figures ----------------------------------------------------
+
+VIEWS = ("officer", "scrutiny")
+
 
 def db_path() -> str:
     return os.environ.get("SG_DB", str(ROOT / "sg.duckdb"))
 
 
+def requested_view() -> str:
+    """SG_VIEW, checked: an unknown name refuses to start rather than fall back to the officer view."""
+    v = os.environ.get("SG_VIEW", "officer").strip().lower()
+    if v not in VIEWS:
+        st.error(f"SG_VIEW is '{os.environ.get('SG_VIEW')}': it must be officer or scrutiny. The dashboard will not "
+                 "start until it is one of them.")
+        st.stop()
+    return v
+
+
 def view() -> str:
     """`officer` (default) or `scrutiny`: set by SG_VIEW for a deployment, never by a widget.
 
-    A published store (sg_data.publish) holds only suppressed aggregates and is always the Scrutiny view.
+    A published store (sg_data.publication) holds only protected aggregates and is always the Scrutiny view.
     """
-    v = os.environ.get("SG_VIEW", "officer").strip().lower()
-    if v == "scrutiny" or _is_public(db_path()):
-        return "scrutiny"
-    return "officer"
+    return figures().view
 
 
-@st.cache_resource(show_spinner=False)
-def _is_public_cached(path: str) -> bool:
-    from .scrutiny import is_public_store
-
-    return is_public_store(_connection(path))
-
-
-def _is_public(path: str) -> bool:
-    return Path(path).exists() and _is_public_cached(path)
-
-
-@st.cache_resource(show_spinner=False)
-def _connection(path: str):
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _connection(path: str, version: tuple):
     from . import store
 
     return store.connect(path, read_only=True)
+
+
+def _version(path: str) -> tuple:
+    """Changes when the store file is replaced or written, so the dashboard reopens it on its next run."""
+    stat = os.stat(path)
+    return stat.st_ino, stat.st_mtime_ns, stat.st_size
 
 
 def connection():
@@ -88,7 +93,7 @@ def connection():
             st.error(f"No store at {path}. Load your exports first: `python -m sg_data load SOURCE_DIR --db {path}`.")
             st.stop()
         _build_sample_store(path)
-    return _connection(path)
+    return _connection(path, _version(path))
 
 
 def _build_sample_store(path: str) -> None:
@@ -108,29 +113,73 @@ def _build_sample_store(path: str) -> None:
                       expanded=False)
 
 
-def source():
-    """The figures for this deployment's view."""
-    con = connection()
-    if view() == "scrutiny":  # the Scrutiny source, or the published store itself
-        from .scrutiny import source_for
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _figures(path: str, version: tuple, requested: str):
+    from . import publication
+    from .figures import PublishedFigures, StoreFigures
 
-        return source_for(con)
-    from .source import OfficerSource
+    con = _connection(path, version)
+    if publication.is_publication(con):
+        return PublishedFigures(con)
+    if requested == "officer":
+        return StoreFigures(con)
+    with st.status("Building the Scrutiny publication: every figure protected together (first view only)...",
+                   expanded=True) as status:
+        bar = st.progress(0.0)
+        pub = publication.build(con, publication.threshold_from_env(), publication.min_group_from_env(),
+                                lambda message, fraction: bar.progress(min(max(fraction, 0.0), 1.0), text=message))
+        status.update(label="Scrutiny publication built.", state="complete", expanded=False)
+    return PublishedFigures(publication.in_memory(pub))
 
-    return OfficerSource(con)
+
+def figures():
+    """This deployment's figures, decided once from the configuration (cached per store version and view)."""
+    requested = requested_view()
+    connection()
+    path = db_path()
+    return _figures(path, _version(path), requested)
 
 
 @st.cache_data(ttl=600, show_spinner=False)
-def _cached(view_name: str, path: str, method: str, args: tuple):
+def _get(view_name: str, path: str, version: tuple, name: str, period, target_hours):
     # The view is part of the key: officer results never serve the Scrutiny view.
-    src = source()
-    assert src.view == view_name
-    return getattr(src, method)(*args)
+    figs = figures()
+    assert figs.view == view_name
+    return figs.get(name, period, target_hours=target_hours)
 
 
-def data(method: str, *args):
-    """A source method's result, cached per view, store and arguments."""
-    return _cached(view(), db_path(), method, args)
+def get(name: str, period=None, target_hours: float = 24):
+    """A catalog table for a period (a `Period`) or all time, cached per view, store version and arguments."""
+    path = db_path()
+    return _get(view(), path, _version(path), name, period, float(target_hours))
+
+
+@st.cache_data(ttl=600, show_spinner=False)
+def _brief(view_name: str, path: str, version: tuple, period, target_hours):
+    from . import briefing
+
+    return briefing.build(figures(), period, target_hours)
+
+
+def brief(period, target_hours: float = 24) -> dict:
+    path = db_path()
+    return _brief(view(), path, _version(path), period, float(target_hours))
+
+
+def period_labels() -> list[str]:
+    return figures().period_labels()
+
+
+def default_period():
+    return figures().default_period()
+
+
+def coverage() -> dict:
+    return figures().coverage()
+
+
+def service_list() -> list[str]:
+    return figures().service_list()
 
 
 # --- the filters ---------------------------------------------------------------------------------
@@ -149,7 +198,7 @@ class Filters:
 
 
 def filters() -> Filters:
-    label = st.session_state.get("period") or data("default_period")
+    label = st.session_state.get("period") or default_period()
     period = periods.parse(label)
     kind = st.session_state.get("comparison") or COMPARISONS[0]
     comparison = period.previous() if kind == COMPARISONS[0] else period.same_last_year()
@@ -157,8 +206,8 @@ def filters() -> Filters:
 
 
 def _sidebar() -> None:
-    labels = data("period_labels")
-    default = data("default_period")
+    labels = period_labels()
+    default = default_period()
     with st.sidebar:
         st.markdown("### Filters")
         if not labels:
@@ -168,7 +217,7 @@ def _sidebar() -> None:
                      bind="query-params",
                      help="A financial year (April to March) or a quarter. The default is the latest full quarter.")
         st.radio("Compare with", COMPARISONS, key="comparison", bind="query-params")
-        services = data("service_list")
+        services = service_list()
         st.multiselect("Services", services, key="services", bind="query-params", placeholder="All services",
                        help="Current service names; a renamed service is counted under its current name.")
         st.caption(f"View: **{'Scrutiny (figures from 1 to 5 hidden)' if view() == 'scrutiny' else 'Officer'}**")
@@ -232,29 +281,28 @@ def frame() -> None:
 
 
 def as_of_text() -> str:
-    cov = data("coverage")
+    cov = coverage()
     if not cov or cov.get("as_of") is None:
         return "No concerns are loaded."
     return f"Latest concern in the data: {cov['last']:%d %B %Y}; figures as of {cov['as_of']:%d %B %Y %H:%M}."
 
 
 def published_target():
-    """The review target a published store was written at, or None where any target can be computed."""
-    return data("published_target")
+    """The review target a publication was written at, or None where any target can be computed."""
+    return figures().published_target
 
 
-def briefing_writer(period_label: str, fmt: str):
+def briefing_writer(period, fmt: str):
     """A callable that writes the briefing for a period in this view (the Overview's download).
 
     Everything Streamlit-bound is read here, on the script thread; the callable itself only renders.
     """
     from .documents import render
 
-    src = source()
-    # a published store holds no loads or row-level tables: the document is written from the briefing alone
-    con = None if getattr(src, "_manifest", None) is not None else src.con
+    figs = figures()
+    brief_now = brief(period)
 
     def write() -> bytes:
-        return render(con, src.brief(period_label), fmt)
+        return render(figs, brief_now, fmt)
 
     return write

@@ -44,11 +44,8 @@ def headline_question(survey: Optional[dict]) -> Optional[dict]:
 
 
 def green_or_better(sa: Optional[dict]) -> Optional[dict]:
-    if not sa:
-        return None
-    rated = [r for r in sa["ratings"] if r["rating"] in ("Blue", "Green", "Amber", "Red")]
-    good = [r for r in rated if r["rating"] in ("Blue", "Green")]
-    return {"count": len(good), "of": len(rated)}
+    """Standards rated Green or better, of all the year's standards (sg_data.views.self_assessment defines it)."""
+    return sa.get("green_or_better") if sa else None
 
 
 def concerns_sentence(now: Optional[dict], before: Optional[dict], before_label: str) -> Optional[str]:

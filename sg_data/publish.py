@@ -1,127 +1,125 @@
-"""Publishing: an aggregate-only, suppressed store for Scrutiny and the public.
+"""Publishing: the protected publication as a store for Scrutiny, or as open data for the public.
 
-`python -m sg_data publish --db sg.duckdb --out public.duckdb` writes, for
-every period, what the Scrutiny view shows — already suppressed — and nothing
-else: no concern, staff or response is in it, so a deployment for councillors
-cannot leak what it does not hold. `--format csv` writes the same tables to a
-folder with a README of definitions and symbols, for the council's open data page.
+`python -m sg_data publish --db sg.duckdb --out public.duckdb` writes the
+publication (sg_data.publication): every table for every period, protected
+once, and nothing row-level, so a deployment for councillors cannot leak what
+it does not hold. `--format csv` writes the same figures as open data in the
+Explore Education Statistics standard (sg_data.open_data).
+
+Publishing never destroys what it did not write: it writes into a new
+temporary file or folder beside `--out` and renames it into place; it refuses
+`--out` that is the officer store or any store of row-level data, and asks for
+`--replace` before it overwrites a publication it wrote before.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import json
+import os
 import shutil
-import sys
+import tempfile
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
-from . import glossary, metrics
-from .scrutiny import PUBLIC_MARKER, ScrutinySource
-from .source import PERIOD_METHODS, TREND_METHODS, OfficerSource
+from . import publication
 
-#: columns that must never reach a published table (row-level identifiers)
-FORBIDDEN_COLUMNS = ("concern_id", "staff_id", "response_id", "load_id", "line", "reason")
+#: the file a folder of open data carries, so that a later publish knows the folder is its own
+OPEN_DATA_MARK = ".sg-open-data"
 
 
-def _progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+class PublishRefused(Exception):
+    """`--out` names something publishing must not overwrite; nothing was written."""
 
 
-def tables(con, threshold: int = 5, progress=_progress) -> dict[str, pd.DataFrame]:
-    """Every published table, suppressed, keyed by its name."""
-    src = ScrutinySource(OfficerSource(con), threshold)
-    labels = src.period_labels()
-    out: dict[str, pd.DataFrame] = {}
-    for method in TREND_METHODS:
-        out[f"pub_{method}"] = _clean(getattr(src, method)())
-    for n, method in enumerate(PERIOD_METHODS, 1):
-        progress(f"[{n}/{len(PERIOD_METHODS)}] {method} for {len(labels)} periods")
-        parts = []
-        for label in labels:
-            frame = _clean(getattr(src, method)(label))
-            if not frame.empty:
-                parts.append(frame.assign(period_label=label))
-        frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame({"period_label": []})
-        for col in frame.columns:  # a period with no concerns has nothing hidden
-            if col.endswith("_suppressed") or col == "suppressed":
-                frame[col] = frame[col].astype("boolean").fillna(False).astype(bool)
-        out[f"pub_{method}"] = frame
-    progress("briefings")
-    out["pub_briefs"] = pd.DataFrame(
-        [{"period_label": label, "brief": json.dumps(src.brief(label), default=str)} for label in labels])
-    cov = src.coverage()
-    manifest = {
-        "published_at": dt.datetime.now().replace(microsecond=0).isoformat(),
-        "threshold": src.thr,
-        "target_hours": metrics.DEFAULT_TARGET_HOURS,
-        "coverage": {k: (v.isoformat() if v is not None else None) for k, v in cov.items()},
-        "period_labels": labels,
-        "default_period": src.default_period(),
-        "service_list": src.service_list(),
-    }
-    out[PUBLIC_MARKER] = pd.DataFrame([{"key": "manifest", "value": json.dumps(manifest)}])
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (a.exists() and b.exists() and os.path.samefile(a, b))
+    except OSError:
+        return False
+
+
+def _check_store_target(out: Path, db: Path | None, replace: bool) -> None:
+    if db is not None and _same_file(out, db):
+        raise PublishRefused(f"--out {out} is the officer store itself: publishing there would destroy it.")
+    if out.is_dir():
+        raise PublishRefused(f"--out {out} is a folder: a published store is one file (use --format csv for a folder).")
+    if not out.exists():
+        return
+    try:
+        with duckdb.connect(str(out), read_only=True) as con:
+            ours = publication.is_publication(con)
+    except duckdb.Error:
+        raise PublishRefused(f"--out {out} exists and is not a published store: it is left as it is.") from None
+    if not ours:
+        raise PublishRefused(f"--out {out} is a store of row-level data, not a publication: it is left as it is.")
+    if not replace:
+        raise PublishRefused(f"--out {out} holds an earlier publication: add --replace to overwrite it.")
+
+
+def _check_folder_target(out: Path, replace: bool) -> None:
+    if out.is_file():
+        raise PublishRefused(f"--out {out} is a file: open data is written to a folder.")
+    if not out.exists():
+        return
+    if not (out / OPEN_DATA_MARK).exists():
+        if any(out.iterdir()):
+            raise PublishRefused(f"--out {out} is a folder this program did not write: it is left as it is.")
+        return
+    if not replace:
+        raise PublishRefused(f"--out {out} holds earlier open data: add --replace to overwrite it.")
+
+
+def write_store(pub: publication.Publication, out: Path) -> Path:
+    """The publication as a DuckDB file, written beside `out` and renamed into place (owner-only)."""
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".writing", dir=out.parent or ".")
+    os.close(fd)
+    tmp = Path(tmp_name)
+    tmp.unlink()
+    try:
+        with duckdb.connect(str(tmp)) as con:
+            publication.to_duckdb(pub, con)
+        os.chmod(tmp, 0o600)
+        tmp.replace(out)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
     return out
 
 
-def _clean(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame.drop(columns=[c for c in FORBIDDEN_COLUMNS if c in frame.columns])
-    frame.attrs = {}
-    return frame.reset_index(drop=True)
+def write_folder(pub: publication.Publication, out: Path) -> Path:
+    """The publication as open data, written into a new folder beside `out` and swapped into place."""
+    from . import open_data
+
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".writing", dir=out.parent or "."))
+    try:
+        open_data.write(pub, tmp)
+        (tmp / OPEN_DATA_MARK).write_text("written by python -m sg_data publish\n", encoding="utf-8")
+        old = None
+        if out.exists():  # ours (checked): moved aside, then removed once the new folder is in place
+            old = out.with_name(f".{out.name}.old")
+            if old.exists():
+                shutil.rmtree(old)
+            out.rename(old)
+        tmp.rename(out)
+        if old is not None:
+            shutil.rmtree(old)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+    return out
 
 
-def publish(con, out: Path, fmt: str = "duckdb", threshold: int = 5) -> Path:
-    published = tables(con, threshold)
+def publish(con, out: Path, fmt: str = "duckdb", threshold: int = publication.DEFAULT_THRESHOLD,
+            min_group: int = publication.DEFAULT_MIN_GROUP, db: Path | None = None, replace: bool = False,
+            progress=None) -> Path:
+    out = Path(out)
     if fmt == "csv":
-        return _write_csv(published, out, threshold)
-    tmp = out.with_name(out.name + ".writing")
-    if tmp.exists():
-        tmp.unlink()
-    with duckdb.connect(str(tmp)) as pub:
-        for name, frame in published.items():
-            pub.register("_frame", frame)
-            pub.execute(f"create table {name} as select * from _frame")
-            pub.unregister("_frame")
-    tmp.replace(out)
-    return out
-
-
-def _write_csv(published: dict[str, pd.DataFrame], folder: Path, threshold: int) -> Path:
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
-    for name, frame in published.items():
-        if name in (PUBLIC_MARKER, "pub_briefs"):
-            continue
-        shown = frame.copy()
-        for col in list(shown.columns):
-            flag = f"{col}_suppressed"
-            if flag in shown.columns:
-                shown[col] = [("[c]" if s else ("" if pd.isna(v) else v)) for v, s in zip(shown[col], shown[flag])]
-                shown = shown.drop(columns=[flag])
-        shown.to_csv(folder / f"{name.removeprefix('pub_')}.csv", index=False)
-    lines = [
-        "# Safeguarding trends: published data",
-        "",
-        f"Published {dt.date.today():%d %B %Y}. Every count of people or concerns from 1 to {threshold} is hidden",
-        "and shown as [c], and other figures are hidden beside it where they would let someone work it out.",
-        "Zero is shown as zero. Nothing in these files identifies a person.",
-        "",
-        "## Symbols",
-        "- [c] confidential: hidden to protect individuals",
-        "- [x] not available",
-        "- [z] not applicable",
-        "- a blank cell: not recorded (for example sought, where the service did not record it)",
-        "",
-        "## Files",
-    ]
-    for name in sorted(published):
-        if name not in (PUBLIC_MARKER, "pub_briefs"):
-            lines.append(f"- {name.removeprefix('pub_')}.csv")
-    lines += ["", "## Definitions", ""]
-    for t in glossary.TERMS:
-        lines.append(f"- **{t.name}** ({t.area}): {t.definition}")
-    (folder / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return folder
+        _check_folder_target(out, replace)
+    elif fmt == "duckdb":
+        _check_store_target(out, db, replace)
+    else:
+        raise PublishRefused(f"--format {fmt}: choose duckdb or csv")
+    if not out.parent.exists():
+        raise PublishRefused(f"--out {out}: the folder {out.parent} does not exist")
+    pub = publication.build(con, threshold, min_group, progress=progress or (lambda m, f: None))
+    return write_folder(pub, out) if fmt == "csv" else write_store(pub, out)

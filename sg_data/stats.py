@@ -105,14 +105,18 @@ class Share:
         return None if self.of == 0 else wilson_interval(self.count, self.of)
 
     def format(self, interval: bool = False) -> str:
-        """``"13 of 27, 48%"``; with ``interval=True`` ``"13 of 27, 48% (31%-66%)"``."""
+        """``"1,381 of 1,499, 92%"``; with ``interval=True`` ``"13 of 27, 48% (31% to 66%)"`` (GSS style)."""
         if self.of == 0:
             return f"0 of 0, {NOT_APPLICABLE}"
-        text = f"{self.count} of {self.of}, {self.pct_rounded}%"
+        text = f"{self.count:,} of {self.of:,}, {self.pct_rounded}%"
         if interval:
-            lower, upper = self.interval
-            text += f" ({_round_half_up(lower * 100)}%-{_round_half_up(upper * 100)}%)"
+            text += f" ({self.interval_text()})"
         return text
+
+    def interval_text(self) -> str:
+        """The 95% interval in words: ``"31% to 66%"``."""
+        lower, upper = self.interval
+        return f"{_round_half_up(lower * 100)}% to {_round_half_up(upper * 100)}%"
 
     def __str__(self) -> str:
         return self.format()

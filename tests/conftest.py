@@ -58,3 +58,24 @@ def fresh_streamlit_caches():
     yield
     st.cache_data.clear()
     st.cache_resource.clear()
+
+
+@pytest.fixture(scope="session")
+def publication(sample_db):
+    """The sample council's publication, built and protected once (sg_data.publication)."""
+    from sg_data import publication as pub
+
+    c = duckdb.connect(str(sample_db), read_only=True)
+    try:
+        return pub.build(c)
+    finally:
+        c.close()
+
+
+@pytest.fixture(scope="session")
+def scrutiny_figures(publication):
+    """The Scrutiny view's figures: the sample council's publication, read back from memory."""
+    from sg_data import publication as pub
+    from sg_data.figures import PublishedFigures
+
+    return PublishedFigures(pub.in_memory(publication))

@@ -26,7 +26,8 @@ import re
 import pandas as pd
 import pytest
 
-from sg_data import metrics, queries, store
+from sg_data import queries, store
+from sg_data.figures import DEFAULT_TARGET_HOURS, StoreFigures
 from sg_data.periods import Period, parse
 
 #: representative periods for marts with parameters: the published year, and the
@@ -49,9 +50,10 @@ KEYS: dict[str, tuple[str, ...]] = {
     # marts
     "concerns_as_of": (),  # one row
     "concerns_by_category": ("category",),
-    # the header says "per financial quarter per category" but the SQL groups by service
-    # too (sg_data.source sums the services away): see test_concerns_by_quarter_category_header
-    "concerns_by_quarter_category": ("quarter_label", "service", "category"),
+    "concerns_by_quarter_category": ("quarter_label", "category"),
+    "concerns_by_statutory_category": ("statutory_category",),
+    "concerns_summary": (),  # one row
+    "grid_values": ("attribute", "value"),
     "concerns_by_referral": ("referred_to",),
     "concerns_by_service": ("service",),
     "concerns_by_service_category": ("service", "category"),
@@ -79,6 +81,7 @@ KEYS: dict[str, tuple[str, ...]] = {
 #: columns besides the key that must never be null
 NOT_NULL_EXTRA: dict[str, tuple[str, ...]] = {
     "concerns_as_of": ("as_of",),
+    "concerns_summary": ("concerns", "referred"),
     "stg_concerns": ("raised_at", "service", "category", "financial_year", "quarter_label", "quarter_start"),
     "stg_self_assessment": ("year_end_date", "rating", "rating_source"),
     "stg_training": ("service", "is_required", "is_in_date"),
@@ -90,7 +93,7 @@ _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 # --- the runner: compose marts as CTEs under a check, return the bad rows ------------------------
 
 def param_values(con, period: Period | None) -> dict:
-    values = {"as_of": metrics.as_of(con), "target_hours": float(metrics.DEFAULT_TARGET_HOURS)}
+    values = {"as_of": StoreFigures(con).as_of(), "target_hours": float(DEFAULT_TARGET_HOURS)}
     if period is not None:
         values.update(start_date=period.start, end_date=period.end, financial_year=period.financial_year.label)
     return values
@@ -177,7 +180,8 @@ def test_key_tests_are_not_vacuous(sample_con, name):
 
 
 def test_concerns_by_quarter_category_header_names_its_grain():
-    assert "service" in queries.get("concerns_by_quarter_category").grain
+    grain = queries.get("concerns_by_quarter_category").grain
+    assert "per financial quarter per category" in grain and "service" not in grain.split("(")[0]
 
 
 # --- identities ----------------------------------------------------------------------------------
@@ -217,10 +221,14 @@ with totals as (
     union all select 'concerns_by_category', sum(concerns) from concerns_by_category
     union all select 'concerns_by_service_category', sum(concerns) from concerns_by_service_category
     union all select 'concerns_by_referral', sum(concerns) from concerns_by_referral
+    union all select 'concerns_by_statutory_category', sum(concerns) from concerns_by_statutory_category
     union all select 'concerns_by_quarter_category', sum(concerns) from concerns_by_quarter_category
+              where quarter_start >= $start_date and quarter_start <= $end_date
+    union all select 'concerns_summary', sum(concerns) from concerns_summary
     union all select 'review_timeliness_by_dimension', sum(raised) from review_timeliness_by_dimension
               where dimension = 'all'
     union all select 'referred: concerns_by_service', sum(referred) from concerns_by_service
+    union all select 'referred: concerns_summary', sum(referred) from concerns_summary
 ),
 raised as (
     select count(*) as n, count(*) filter (where referred_to is not null) as referred
@@ -390,7 +398,8 @@ PERIOD_CHECKS = {
     "by-service and by-quarter rows add up to all": (TIMELINESS_PARTS, ("review_timeliness_by_dimension",)),
     "every split of the concerns adds up to the same total": (CONCERN_TOTALS, (
         "concerns_by_service", "concerns_by_category", "concerns_by_service_category", "concerns_by_referral",
-        "concerns_by_quarter_category", "review_timeliness_by_dimension")),
+        "concerns_by_quarter_category", "review_timeliness_by_dimension",
+        "concerns_by_statutory_category", "concerns_summary")),
     "service and category totals agree with service x category": (CONCERN_SPLITS, (
         "concerns_by_service", "concerns_by_category", "concerns_by_service_category")),
     "review-hour bands add up to the reviewed": (REVIEW_HOURS, (

@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from sg_data import briefing, metrics, periods, queries
+from sg_data import briefing, periods, queries, views
+from sg_data.figures import StoreFigures
 from sg_data.periods import parse
 
 Q3 = parse("2023-24 Q3")
@@ -62,21 +63,21 @@ def test_concerns_period_edges_and_renamed_service(con):
         concern("D", T(2024, 4, 1, 0, 0)),                        # 2024-25
         concern("E", T(2023, 6, 1), category="Self-Neglect"),
     ])
-    s = metrics.concerns_summary(con, FY)
+    s = views.concerns.section(StoreFigures(con), FY)
     assert s["total"] == 3
     assert s["by_service"] == [{"service": "Business Improvement", "count": 2}, {"service": "Housing Services", "count": 1}]
     assert s["referred_externally"] == {"count": 1, "of": 3}
-    per100 = metrics.concerns_per_100_staff(con, FY)
+    per100 = StoreFigures(con).get("concerns_per_100_staff", FY)
     assert per100.to_dict("records") == [
         {"service": "Business Improvement", "concerns": 2, "headcount": 150, "concerns_per_100_staff": 1.3}]
-    assert metrics.concerns_summary(con, parse("2023-24 Q4"))["total"] == 1
+    assert views.concerns.section(StoreFigures(con), parse("2023-24 Q4"))["total"] == 1
 
 
 def test_by_category_sorts_by_count_then_name(con):
     insert(con, "categories", [{"category": "Hoarding", "statutory_category": "Self-neglect", "subject_group": "adult"}])
     insert(con, "concerns", [concern("1", T(2023, 10, 1), category="Zeta"), concern("2", T(2023, 10, 1), category="Alpha"),
                              concern("3", T(2023, 10, 1)), concern("4", T(2023, 10, 2))])
-    out = metrics.concerns_by_category(con, Q3)
+    out = StoreFigures(con).get("concerns_by_category", Q3)
     assert out[["category", "statutory_category", "concerns"]].values.tolist() == [
         ["Hoarding", "Self-neglect", 2], ["Alpha", "Not mapped", 1], ["Zeta", "Not mapped", 1]]
 
@@ -92,15 +93,15 @@ def test_timeliness_exactly_24_hours_and_the_running_clock(con):
         concern("running", T(2023, 12, 31, 12)),                               # unreviewed, clock running
         concern("reviewed_last", T(2023, 12, 31, 10), T(2023, 12, 31, 13)),    # sets the as-of time: 13:00
     ])
-    t = metrics.timeliness_summary(con, Q3)
+    t = views.timeliness.section(StoreFigures(con), Q3)
     assert t["as_of"] == "2023-12-31T13:00"
     assert t["reviewed_within_target"] == {"count": 3, "of": 5}   # running is out of the denominator
     assert (t["overdue_unreviewed"], t["late"], t["clock_running"]) == (1, 1, 1)
     # median over the 4 reviewed: 1, 3, 24, 24.0167 -> mean of 3 and 24 = 13.5
     assert t["median_hours_to_review"] == 13.5
-    overdue = metrics.overdue_concerns(con, Q3)
+    overdue = StoreFigures(con).get("overdue_concerns", Q3)
     assert overdue[["concern_id", "hours_waiting"]].values.tolist() == [["overdue", 53.0]]
-    frame = metrics.timeliness_frame(con, Q3)
+    frame = StoreFigures(con).get("timeliness", Q3)
     all_row = frame[frame.dimension == "all"].iloc[0]
     # the identity every mart keeps: within + late + overdue + running = raised
     assert all_row.within_target + all_row.late + all_row.overdue_unreviewed + all_row.clock_running == all_row.raised
@@ -109,7 +110,7 @@ def test_timeliness_exactly_24_hours_and_the_running_clock(con):
 def test_timeliness_target_is_configurable(con):
     insert(con, "concerns", [concern("a", T(2023, 10, 1, 9), T(2023, 10, 1, 15)),
                              concern("b", T(2023, 10, 1, 9), T(2023, 10, 1, 11))])
-    assert metrics.timeliness_summary(con, Q3, target_hours=4)["reviewed_within_target"] == {"count": 1, "of": 2}
+    assert views.timeliness.section(StoreFigures(con), Q3, 4)["reviewed_within_target"] == {"count": 1, "of": 2}
 
 
 # --- training ----------------------------------------------------------------------------------
@@ -130,13 +131,13 @@ def test_training_coverage_snapshot_and_default_expiry(con):
         train("6", D(2023, 12, 31), D(2023, 1, 1), service="Councillors", course="Councillor safeguarding briefing"),
         train("1", D(2024, 3, 31), D(2021, 1, 1)),                # a later snapshot: not used for Q3
     ])
-    s = metrics.training_summary(con, Q3)
+    s = views.training.section(StoreFigures(con), Q3)
     assert s["snapshot_date"] == "2023-12-31"
     assert s["coverage"] == {"count": 3, "of": 5}
     assert s["by_service"] == [{"service": "Housing Services", "count": 2, "of": 4},
                                {"service": "Councillors", "count": 1, "of": 1}]
     assert s["expiring_soon"] == 1   # staff 1: lapses 2024-01-01, within 90 days
-    assert metrics.training_summary(con, parse("2022-23")) is None
+    assert views.training.section(StoreFigures(con), parse("2022-23")) is None
 
 
 # --- survey ------------------------------------------------------------------------------------
@@ -155,10 +156,10 @@ def test_survey_wave_positive_share_and_blank_answers(con):
         {"survey_id": "2023", "response_id": "r3", "question_id": "confident", "answer": None, "service": None},
         {"survey_id": "2023", "response_id": "r4", "question_id": "confident", "answer": "Quite confident", "service": None},
     ])
-    s = metrics.survey_summary(con, Q3)
+    s = views.survey.section(StoreFigures(con), Q3)
     assert (s["survey_id"], s["respondents"]) == ("2023", 4)
     assert s["questions"][0]["positive"] == {"count": 2, "of": 3}   # the blank answer is no answer
-    assert metrics.survey_summary(con, parse("2022-23 Q2")) is None
+    assert views.survey.section(StoreFigures(con), parse("2022-23 Q2")) is None
 
 
 # --- self-assessment ---------------------------------------------------------------------------
@@ -170,11 +171,11 @@ def test_self_assessment_year_and_rating_source(con):
         {**base, "year": "2023", "standard_id": "2", "self_rating": "Amber", "peer_rating": None},
         {**base, "year": "2023-24", "standard_id": "1", "self_rating": "Red", "peer_rating": None},
     ])
-    s = metrics.self_assessment_summary(con, Q3)  # ends 2023-12-31: the year 2023 has ended, 2023-24 not
+    s = views.self_assessment.section(StoreFigures(con), Q3)  # ends 2023-12-31: the year 2023 has ended, 2023-24 not
     assert s["year"] == "2023"
     assert [(r["standard_id"], r["rating"], r["source"]) for r in s["ratings"]] == [("1", "Blue", "peer"), ("2", "Amber", "self")]
-    assert metrics.self_assessment_summary(con, parse("2023-24 Q4"))["year"] == "2023-24"
-    assert metrics.self_assessment_summary(con, parse("2023-24 Q2")) is None
+    assert views.self_assessment.section(StoreFigures(con), parse("2023-24 Q4"))["year"] == "2023-24"
+    assert views.self_assessment.section(StoreFigures(con), parse("2023-24 Q2")) is None
 
 
 # --- outcomes ----------------------------------------------------------------------------------
@@ -186,19 +187,20 @@ def test_outcomes_for_the_financial_year_of_the_period(con):
         {"period": "2020-21", "programme": "MH", "service": None, "measure": "Readmission", "sought": None, "engaged": 27,
          "positive": 5, "negative": None},
     ])
-    out = metrics.outcomes_summary(con, parse("2020-21 Q2"))
+    out = views.outcomes.section(StoreFigures(con), parse("2020-21 Q2"))
     assert out[0] == {"programme": "MH", "measure": "Avoided", "service": None, "sought": 41, "engaged": 27,
                       "positive": 13, "negative": 6, "unknown": 8}
     assert (out[1]["sought"], out[1]["negative"], out[1]["unknown"]) == (None, None, None)
-    assert metrics.outcomes_summary(con, parse("2021-22")) is None
+    assert views.outcomes.section(StoreFigures(con), parse("2021-22")) is None
 
 
 # --- the briefing ------------------------------------------------------------------------------
 
 def test_briefing_json_keys_and_null_sections(con):
     insert(con, "concerns", [concern("a", T(2023, 10, 1, 9), T(2023, 10, 1, 10), referred="MASH")])
-    b = json.loads(briefing.to_json(briefing.build(con, Q3)))
-    assert b["period"] == {"label": "2023-24 Q3", "start": "2023-10-01", "end": "2023-12-31"}
+    b = json.loads(briefing.to_json(briefing.build(StoreFigures(con), Q3)))
+    assert b["period"] == {"label": "2023-24 Q3", "start": "2023-10-01", "end": "2023-12-31", "complete": False,
+                           "data_to": "2023-10-01"}  # the data stop at the as-of time, 1 October 10:00
     assert b["view"] == "officer"
     assert b["concerns"]["total"] == 1
     assert b["concerns"]["referred_externally"] == {"count": 1, "of": 1}

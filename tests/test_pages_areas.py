@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from sg_data import metrics, shaping
+from sg_data import shaping, views
+from sg_data.figures import StoreFigures
 from sg_data.periods import parse
-from sg_data.source import OfficerSource
 from sg_data.stats import Share
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -156,7 +156,7 @@ def test_survey_before_any_wave(store):
 def test_training_matches_metrics_and_services_filter(store, sample_db):
     con = duckdb.connect(str(sample_db), read_only=True)
     try:
-        summary = metrics.training_summary(con, parse("2023-24"))
+        summary = views.training.section(StoreFigures(con), parse("2023-24"))
     finally:
         con.close()
     overall = Share(summary["coverage"]["count"], summary["coverage"]["of"])
@@ -220,11 +220,16 @@ def test_self_assessment_moderation_marked(store):
     assert "CA2 down from Green to Amber" in text_of(at)
 
 
-def test_self_assessment_year_rule_matches_metrics(sample_con):
-    ratings = metrics.self_assessment_ratings(sample_con)
-    for label in ("2012-13", "2014-15", "2015-16", "2016-17", "2020-21 Q3", "2023-24", "2023-24 Q2", "2026-27"):
+def test_self_assessment_year_rule(sample_con):
+    """The latest audit year ending on or before the period's end (metrics.md), one rule for page and briefing."""
+    figures = StoreFigures(sample_con)
+    ratings = figures.get("self_assessment_ratings")
+    expected = {"2012-13": "2012", "2014-15": "2014-15", "2015-16": "2015-16", "2016-17": "2015-16",
+                "2020-21 Q3": "2020", "2023-24": "2023", "2023-24 Q2": "2022", "2026-27": "2025"}
+    for label, year in expected.items():
         period = parse(label)
-        assert shaping.year_for(ratings, period.end) == metrics.self_assessment_year_for(sample_con, period), label
+        assert views.self_assessment.year_for(ratings, period) == year, label
+        assert views.self_assessment.section(figures, period)["year"] == year, label
 
 
 # --- outcomes ------------------------------------------------------------------------------------
@@ -235,7 +240,7 @@ def test_outcomes_2020_21(store):
     mh = rows[(rows["Programme"] == "Mental health tenancy support")
               & (rows["Measure"] == "Avoided Mental Health Act assessment or admission")].iloc[0]
     assert (mh["Sought"], mh["Engaged"], mh["Positive"], mh["Negative"]) == ("41", "27", "13", "6")
-    assert mh["Success (positive of engaged)"] == "13 of 27, 48% (31%-66%)"
+    assert mh["Success (positive of engaged)"] == "13 of 27, 48% (31% to 66%)"
     assert mh["Unknown"] == "8"
     assert len(rows) == 6  # no row hidden, missing denominators included
     warnings = " ".join(w.value for w in at.warning)
@@ -288,13 +293,16 @@ SUPPRESSED_METHODS = {
 
 @pytest.fixture
 def suppressed_source(store, monkeypatch):
-    for name, (cols, upto) in SUPPRESSED_METHODS.items():
-        original = getattr(OfficerSource, name)
+    original = StoreFigures.get
 
-        def wrapped(self, *args, _original=original, _cols=cols, _upto=upto):
-            return _suppress(_original(self, *args), _cols, _upto)
+    def wrapped(self, name, *args, **kwargs):
+        frame = original(self, name, *args, **kwargs)
+        if name in SUPPRESSED_METHODS:
+            cols, upto = SUPPRESSED_METHODS[name]
+            return _suppress(frame, cols, upto)
+        return frame
 
-        monkeypatch.setattr(OfficerSource, name, wrapped)
+    monkeypatch.setattr(StoreFigures, "get", wrapped)
 
 
 @pytest.mark.parametrize("page,period", [("training", "2023-24"), ("survey", "2014-15"), ("outcomes", "2020-21")])
@@ -313,7 +321,7 @@ def test_pages_tolerate_suppressed_counts(suppressed_source, page, period):
 # --- the shaping helpers -------------------------------------------------------------------------
 
 def test_share_label_and_totals():
-    assert shaping.share_label(13, 27) == "13 of 27, 48% (31%-66%)"
+    assert shaping.share_label(13, 27) == "13 of 27, 48% (31% to 66%)"
     assert shaping.share_label(13, 27, interval=False) == "13 of 27, 48%"
     assert shaping.share_label(pd.NA, 27) == "[c]"
     assert shaping.share_label(0, 0) == "0 of 0, [z]"
@@ -321,7 +329,7 @@ def test_share_label_and_totals():
     assert shaping.total(pd.Series([1, pd.NA], dtype="Int64")) is None
     frame = shaping.with_shares(pd.DataFrame({"c": pd.array([13, pd.NA, 0], dtype="Int64"),
                                               "n": pd.array([27, 10, 0], dtype="Int64")}), "c", "n")
-    assert frame["label"].tolist() == ["13 of 27, 48% (31%-66%)", "[c]", "0 of 0, [z]"]
+    assert frame["label"].tolist() == ["13 of 27, 48% (31% to 66%)", "[c]", "0 of 0, [z]"]
     assert frame["share"].isna().tolist() == [False, True, True]
 
 

@@ -23,7 +23,8 @@ import re
 import pandas as pd
 import pytest
 
-from sg_data import briefing, metrics
+from sg_data import briefing, queries, views
+from sg_data.figures import DEFAULT_TARGET_HOURS, StoreFigures
 from sg_data.contract import KINDS, is_identity, normalise_header
 from sg_data.periods import parse
 from sg_data.stats import Share
@@ -39,7 +40,7 @@ def sql(con, text: str, params: dict | None = None) -> pd.DataFrame:
 
 
 def completions(con, year: int, course: str) -> int:
-    frame = metrics.training_completions(con)
+    frame = queries.run(con, "training_completions_by_course_year")
     row = frame[(frame["completion_year"] == year) & (frame["course"] == course)]
     assert len(row) == 1, f"no single {course} row for {year}"
     return int(row["people"].iloc[0])
@@ -55,19 +56,19 @@ def completion_dates(con, year: int, course: str, snapshot: str) -> list:
 
 
 def survey(con, period_label: str, wave: str) -> dict:
-    summary = metrics.survey_summary(con, parse(period_label))
+    summary = views.survey.section(StoreFigures(con), parse(period_label))
     assert summary is not None and summary["survey_id"] == wave, summary
     return summary
 
 
 def ratings(con, period_label: str, year: str) -> list[dict]:
-    summary = metrics.self_assessment_summary(con, parse(period_label))
+    summary = views.self_assessment.section(StoreFigures(con), parse(period_label))
     assert summary is not None and summary["year"] == year, summary
     return summary["ratings"]
 
 
 def ratings_frame(con, year: str) -> pd.DataFrame:
-    frame = metrics.self_assessment_ratings(con)
+    frame = StoreFigures(con).get("self_assessment_ratings")
     return frame[frame["year"] == year]
 
 
@@ -82,17 +83,17 @@ def area_ratings(rows: list[dict]) -> dict[str, set[str]]:
 
 def test_2023_24_concerns_recorded_is_276(sample_con):
     fy = parse("2023-24")
-    assert metrics.concerns_summary(sample_con, fy)["total"] == 276
-    assert briefing.build(sample_con, fy)["concerns"]["total"] == 276
+    assert views.concerns.section(StoreFigures(sample_con), fy)["total"] == 276
+    assert briefing.build(StoreFigures(sample_con), fy)["concerns"]["total"] == 276
 
 
 def test_2023_24_services_raising_most_are_business_improvement_then_housing_then_community_safety(sample_con):
-    by_service = briefing.build(sample_con, parse("2023-24"))["concerns"]["by_service"]
+    by_service = briefing.build(StoreFigures(sample_con), parse("2023-24"))["concerns"]["by_service"]
     top = [r["service"] for r in by_service[:3]]
     assert top == ["Business Improvement", "Housing Services", "Community Safety"]
     counts = [r["count"] for r in by_service]
     assert counts[2] > counts[3], "Community Safety must be third outright, not tied"
-    frame = metrics.concerns_by_service(sample_con, parse("2023-24"))
+    frame = StoreFigures(sample_con).get("concerns_by_service", parse("2023-24"))
     assert frame[["service", "concerns"]].head(3).values.tolist() == [
         ["Business Improvement", 62], ["Housing Services", 55], ["Community Safety", 40]]
     # "incl. Contact Centre": the team's concerns count under Business Improvement (no named query by team)
@@ -103,7 +104,7 @@ def test_2023_24_services_raising_most_are_business_improvement_then_housing_the
 
 
 def test_2023_24_most_frequent_categories_are_the_published_five_in_order(sample_con):
-    by_category = briefing.build(sample_con, parse("2023-24"))["concerns"]["by_category"]
+    by_category = briefing.build(StoreFigures(sample_con), parse("2023-24"))["concerns"]["by_category"]
     assert [r["category"] for r in by_category[:5]] == [
         "Child Safeguarding", "Self-Neglect", "Suicidal threat", "Mental Ill Health", "Domestic Abuse"]
     counts = [r["count"] for r in by_category]
@@ -111,8 +112,8 @@ def test_2023_24_most_frequent_categories_are_the_published_five_in_order(sample
 
 
 def test_policy_every_report_reviewed_within_24_hours_is_the_default_target(sample_con):
-    assert metrics.DEFAULT_TARGET_HOURS == 24
-    timeliness = briefing.build(sample_con, parse("2023-24"))["timeliness"]
+    assert DEFAULT_TARGET_HOURS == 24
+    timeliness = briefing.build(StoreFigures(sample_con), parse("2023-24"))["timeliness"]
     assert timeliness["target_hours"] == 24
 
 
@@ -148,7 +149,7 @@ def test_2015_16_survey_share_is_as_published(sample_con, question_id, published
 
 def test_2023_survey_responses_is_384(sample_con):
     assert survey(sample_con, "2023-24", "2023")["respondents"] == 384
-    assert briefing.build(sample_con, parse("2023-24"))["survey"]["respondents"] == 384
+    assert briefing.build(StoreFigures(sample_con), parse("2023-24"))["survey"]["respondents"] == 384
 
 
 # --- Training --------------------------------------------------------------------------------------
@@ -243,7 +244,7 @@ def test_2023_green_on_all_standards_in_three_areas_upheld_at_peer_review(sample
 # --- Outcomes --------------------------------------------------------------------------------------
 
 def test_2020_21_mental_health_support_27_engaged_13_avoided_admission_5_avoided_readmission(sample_con):
-    rows = [r for r in metrics.outcomes_summary(sample_con, parse("2020-21"))
+    rows = [r for r in views.outcomes.section(StoreFigures(sample_con), parse("2020-21"))
             if r["programme"] == "Mental health tenancy support"]
     by_measure = {r["measure"]: r for r in rows}
     assert set(by_measure) == {"Avoided Mental Health Act assessment or admission", "Avoided readmission"}
@@ -258,7 +259,7 @@ def test_2020_21_mental_health_support_27_engaged_13_avoided_admission_5_avoided
 
 
 def test_2023_make_every_adult_matter_cohort_is_12(sample_con):
-    rows = [r for r in metrics.outcomes_summary(sample_con, parse("2023-24"))
+    rows = [r for r in views.outcomes.section(StoreFigures(sample_con), parse("2023-24"))
             if r["programme"] == "Make Every Adult Matter"]
     assert len(rows) == 2
     assert {r["engaged"] for r in rows} == {12}
@@ -283,7 +284,7 @@ FAULTS = {
 
 
 def test_deliberate_faults_are_quarantined_exactly_as_readme_says(sample_con):
-    rows = metrics.quarantine_rows(sample_con)
+    rows = StoreFigures(sample_con).get("quarantine_rows")
     found = {(r.file_name, int(r.line), r.column_name, r.rule) for r in rows.itertuples()}
     assert found == FAULTS
     lines_by_kind = rows.groupby("kind").apply(lambda g: len(set(zip(g.file_name, g.line)))).to_dict()
@@ -299,7 +300,7 @@ def test_quarantined_rows_are_counted_nowhere(sample_con):
     assert sql(sample_con, "select * from stg_training where staff_id = 'E10001' and course = 'Prevent'").empty
     ratings_2022 = ratings_frame(sample_con, "2022")
     assert len(ratings_2022) == 11 and "PE5" not in set(ratings_2022["standard_id"])
-    assert "Domestic abuse sanctuary scheme" not in set(metrics.outcomes_for(sample_con, parse("2022-23"))["programme"])
+    assert "Domestic abuse sanctuary scheme" not in set(StoreFigures(sample_con).get("outcomes", parse("2022-23"))["programme"])
 
 
 #: bookkeeping columns that name files and columns, not people
@@ -312,7 +313,7 @@ def test_identity_columns_in_the_sample_were_dropped(sample_con):
                 if (is_identity(normalise_header(c)) or re.search("name|postcode", c))
                 and (t, c) not in BOOKKEEPING_COLUMNS]
     assert identity == []
-    loads = metrics.loads_history(sample_con).set_index("file_name")
+    loads = StoreFigures(sample_con).get("loads_history").set_index("file_name")
     dropped = [c.strip() for c in loads.loc["concerns_2024-27.csv", "dropped_columns"].split(",")]
     assert {"Subject Name", "Postcode"} <= set(dropped)
     # and no value from them reached a stored column either
@@ -350,14 +351,14 @@ TABLE_ROWS = {
 
 
 def test_store_holds_exactly_the_rows_readme_implies(sample_con):
-    loads = metrics.loads_history(sample_con)
+    loads = StoreFigures(sample_con).get("loads_history")
     got = {r.file_name: (int(r.rows_read), int(r.rows_loaded), int(r.rows_quarantined)) for r in loads.itertuples()}
     assert got == FILES
     assert (loads["rows_replaced"] == 0).all(), "no two sample files cover the same rows"
     assert set(TABLE_ROWS) == set(KINDS)
     counts = {t: int(sql(sample_con, f"select count(*) as n from {t}")["n"].iloc[0]) for t in TABLE_ROWS}
     assert counts == TABLE_ROWS
-    freshness = metrics.data_freshness(sample_con).set_index("kind")["rows_stored"].to_dict()
+    freshness = StoreFigures(sample_con).get("data_freshness").set_index("kind")["rows_stored"].to_dict()
     assert freshness == {k: TABLE_ROWS[k] for k in freshness}
     assert len(set(sql(sample_con, "select distinct question_id from survey_questions where survey_id = '2019'")
                    ["question_id"])) == 7
@@ -368,11 +369,11 @@ def test_store_holds_exactly_the_rows_readme_implies(sample_con):
     ("2023-24", 276), ("2024-25", 297), ("2025-26", 318), ("2026-27", 152),
 ])
 def test_concerns_per_financial_year_are_as_readme(sample_con, year, concerns):
-    assert metrics.concerns_summary(sample_con, parse(year))["total"] == concerns
+    assert views.concerns.section(StoreFigures(sample_con), parse(year))["total"] == concerns
 
 
 def test_survey_respondents_per_wave_are_as_readme(sample_con):
-    waves = metrics.survey_waves(sample_con)
+    waves = StoreFigures(sample_con).get("survey_waves")
     assert dict(zip(waves["survey_id"], waves["respondents"].astype(int))) == {
         "2014-15": 29, "2015-16": 162, "2016": 201, "2017": 236, "2018": 259, "2019": 243,
         "2020": 188, "2021": 297, "2022": 331, "2023": 384, "2024": 402, "2025": 367}

@@ -68,9 +68,9 @@ def test_share_format():
     share = Share(13, 27)
     assert share.format() == "13 of 27, 48%"
     assert str(share) == "13 of 27, 48%"
-    assert share.format(interval=True) == "13 of 27, 48% (31%-66%)"
-    assert Share(85, 100).format(interval=True) == "85 of 100, 85% (77%-91%)"
-    assert Share(0, 10).format(interval=True) == "0 of 10, 0% (0%-28%)"
+    assert share.format(interval=True) == "13 of 27, 48% (31% to 66%)"
+    assert Share(85, 100).format(interval=True) == "85 of 100, 85% (77% to 91%)"
+    assert Share(0, 10).format(interval=True) == "0 of 10, 0% (0% to 28%)"
     assert share.to_dict() == {"count": 13, "of": 27}
 
 

@@ -379,7 +379,7 @@ def test_small_count_rule_reads_cells_as_meant():
     assert small_counts("Concerns", "[c]") == []
     assert small_counts("Concerns", "0") == []
     assert small_counts("Concerns", "1,204") == []
-    assert small_counts("Share", "3 of 27, 11% (4%-28%)") == [3]
+    assert small_counts("Share", "3 of 27, 11% (4% to 28%)") == [3]
     assert small_counts("Quarter", "2") == []
     assert small_counts("Level", "3") == []
     assert small_counts("Reviewed within 24 hours", "12 of 14, 86%") == []
