@@ -5,7 +5,7 @@ frame()
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from sg_data import charts, contract, frame as app, rules, ui  # noqa: E402
+from sg_data import charts, contract, frame as app, present, rules, ui, views  # noqa: E402
 
 KIND_NAMES = {"concerns": "Concerns", "training": "Training matrix", "survey_waves": "Staff survey waves",
               "survey_questions": "Staff survey questions", "survey_responses": "Staff survey responses",
@@ -47,7 +47,7 @@ else:
     fresh = fresh.assign(_order=fresh["kind"].map({k: i for i, k in enumerate(KIND_NAMES)}).fillna(99))
     for row in fresh.sort_values(["_order", "kind"]).itertuples():
         loaded = f"; last loaded {row.last_loaded_at:%d %B %Y %H:%M}" if not pd.isna(row.last_loaded_at) else ""
-        st.markdown(f"- **{KIND_NAMES.get(row.kind, row.kind)}**: {ui.count_text(row.rows_stored)} rows stored; "
+        st.markdown(f"- **{KIND_NAMES.get(row.kind, row.kind)}**: {present.count(row.rows_stored)} rows stored; "
                     f"{latest_text(row.kind, row.latest)}{loaded}.")
 
 # --- loads ---------------------------------------------------------------------------------------
@@ -56,16 +56,19 @@ loads = app.get("loads_history")
 if loads is None or loads.empty:
     st.info("No files have been loaded yet.")
 else:
-    cols = st.columns(3)
+    counted = "rows_loaded" in loads.columns  # a publication lists the files, not their rows (officer only)
+    cols = st.columns(3 if counted else 1)
     with cols[0]:
         ui.figure("Files loaded", f"{loads['file_name'].nunique():,}")
-    with cols[1]:
-        ui.figure("Rows loaded", ui.count_text(loads["rows_loaded"].sum(min_count=1)))
-    with cols[2]:
-        ui.figure("Rows quarantined", ui.count_text(ui.total(loads, "rows_quarantined")),
-                  "Set aside because they break the data contract; see below.", key="quarantine")
-    shown = loads[["file_name", "kind", "loaded_at", "encoding", "rows_read", "rows_loaded", "rows_replaced",
-                   "rows_quarantined", "dropped_columns"]].copy()
+    if counted:
+        with cols[1]:
+            ui.figure("Rows loaded", present.count(loads["rows_loaded"].sum(min_count=1)))
+        with cols[2]:
+            ui.figure("Rows quarantined", present.count(views.common.frame_total(loads, "rows_quarantined"),
+                                                        missing=present.SUPPRESSED),
+                      "Set aside because they break the data contract; see below.", key="quarantine")
+    shown = loads[[c for c in ("file_name", "kind", "loaded_at", "encoding", "rows_read", "rows_loaded",
+                               "rows_replaced", "rows_quarantined", "dropped_columns") if c in loads.columns]].copy()
     shown["loaded_at"] = pd.to_datetime(shown["loaded_at"]).dt.strftime("%d %b %Y %H:%M")
     shown["dropped_columns"] = shown["dropped_columns"].fillna("")
     shown = shown.rename(columns={"file_name": "file", "loaded_at": "when loaded",
@@ -85,11 +88,12 @@ else:
     totals = (by_rule.groupby("rule", as_index=False)["rows_quarantined"]
               .agg(lambda s: pd.NA if s.isna().any() else s.sum())
               .sort_values(["rows_quarantined", "rule"], ascending=[False, True]).reset_index(drop=True))
-    rows_total = ui.total(loads, "rows_quarantined") if loads is not None and not loads.empty else None
-    breaks = ui.total(by_rule, "rows_quarantined")
+    rows_total = (views.common.frame_total(loads, "rows_quarantined")
+                  if loads is not None and "rows_quarantined" in loads.columns else None)
+    breaks = views.common.frame_total(by_rule, "rows_quarantined")
     breaks = pd.NA if breaks is None else breaks
     top = totals.dropna(subset=["rows_quarantined"])
-    summary = f"{ui.count_text(rows_total)} rows were quarantined"
+    summary = f"{present.count(rows_total, missing=present.SUPPRESSED)} rows were quarantined"
     if not pd.isna(breaks):
         summary += f", with {int(breaks):,} rule breaks between them (a row can break more than one rule)"
     if len(top):

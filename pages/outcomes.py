@@ -5,7 +5,7 @@ frame()
 import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from sg_data import charts, shaping, ui  # noqa: E402
+from sg_data import charts, ui, views  # noqa: E402
 from sg_data import frame as app, periods  # noqa: E402
 from sg_data.stats import describe_change  # noqa: E402
 
@@ -27,7 +27,7 @@ def _all_years() -> pd.DataFrame:
 
 def _flags(frame: pd.DataFrame) -> None:
     for _, r in frame.iterrows():
-        for note in shaping.outcome_notes(r.to_dict()):
+        for note in views.outcomes.outcome_notes(r.to_dict()):
             st.warning(f"**{r['programme']}, {r['measure']}**: {note}.", icon=":material/report:")
 
 
@@ -43,8 +43,8 @@ def _trend_summary(rates: pd.DataFrame, programme: str) -> str:
         if len(known) < 2:
             continue
         first, last = known.iloc[0], known.iloc[-1]
-        change = describe_change(shaping.share_of(first["count"], first["of"]),
-                                 shaping.share_of(last["count"], last["of"]))
+        change = describe_change(views.common.share_of(first["count"], first["of"]),
+                                 views.common.share_of(last["count"], last["of"]))
         parts.append(f"{measure}: success {change} ({first['period']} to {last['period']})")
     if not parts:
         return f"{programme}: too few years with a success rate to compare."
@@ -73,7 +73,7 @@ def page() -> bool:
         if f.services:
             st.caption("The services filter does not apply here: every programme is shown.")
         _flags(current)
-        ui.data_table(shaping.outcome_table(current), f"outcomes {year}")
+        ui.data_table(views.outcomes.outcome_table(current), f"outcomes {year}")
         st.caption("Reach: engaged of sought. Success: positive of engaged. Negative rate: negative of engaged. "
                    "Each with its 95% confidence interval. Unknown: engaged minus positive minus negative.")
         for key in ("reach", "success", "negative_rate", "missing_denominator"):
@@ -83,14 +83,14 @@ def page() -> bool:
             st.header(programme)
             for _, r in rows.iterrows():
                 row = r.to_dict()
-                funnel = shaping.funnel_frame(row)
+                funnel = views.outcomes.funnel_frame(row)
                 ui.chart_block(
                     charts.fit_width(charts.funnel_chart(
                         funnel, "stage", "people", f"{row['measure']}: from sought to outcome, {year}",
                         label="label")),
-                    shaping.funnel_sentence(row), _funnel_table(funnel),
+                    views.outcomes.funnel_sentence(row), _funnel_table(funnel),
                     f"outcome funnel {programme} {row['measure']} {year}")
-                for note in shaping.outcome_notes(row):
+                for note in views.outcomes.outcome_notes(row):
                     st.caption(f"{note}.")
 
     st.header("One programme across the years")
@@ -105,15 +105,15 @@ def page() -> bool:
     if missing:
         st.caption(f"No row for {programme} in {', '.join(missing)}: nothing was recorded for those years, or the "
                    "row broke a rule and was set aside when loaded (see the Data page).")
-    ui.data_table(shaping.outcome_table(rows, with_period=True), f"outcomes {programme} all years")
-    rates = shaping.outcome_rates_by_year(rows)
+    ui.data_table(views.outcomes.outcome_table(rows, with_period=True), f"outcomes {programme} all years")
+    rates = views.outcomes.outcome_rates_by_year(rows)
     measures = rates["measure"].nunique()
     ui.chart_block(
         charts.share_lines(rates, "period", f"{programme}: reach, success and negative rate by year",
                            series="rate", facet="measure" if measures > 1 else None, x_title="Financial year",
                            series_title="Rate", y_title="Share (95% interval)", height=220),
         _trend_summary(rates, programme),
-        shaping.flag_suppressed(rates[["period", "measure", "rate", "count", "of", "label"]], ["count", "of"])
+        views.common.with_flags(rates[["period", "measure", "rate", "count", "of", "label"]], ["count", "of"])
         .rename(columns={"period": "Year", "label": "Share (95% interval)"}),
         f"outcome rates {programme} all years",
         caption="Reach: circles; success: squares; negative rate: triangles. The vertical bar through each point "

@@ -4,7 +4,7 @@ frame()
 
 import streamlit as st  # noqa: E402
 
-from sg_data import charts, shaping, ui  # noqa: E402
+from sg_data import charts, ui, views  # noqa: E402
 from sg_data import frame as app  # noqa: E402
 
 f = app.filters()
@@ -44,38 +44,38 @@ def _shares_summary(shares, year: str) -> str:
 
 def page() -> bool:
     ratings = app.get("self_assessment_ratings")
-    year = shaping.year_for(ratings, f.period.end)
+    year = views.self_assessment.year_for(ratings, f.period)
     if year is None:
-        first = (f" The first audit year in the data is {shaping.year_order(ratings)[0]}." if len(ratings) else "")
-        st.info(f"No self-assessment year had ended by {shaping.date_text(f.period.end)}, the end of "
+        first = (f" The first audit year in the data is {views.self_assessment.year_order(ratings)[0]}." if len(ratings) else "")
+        st.info(f"No self-assessment year had ended by {views.common.date_text(f.period.end)}, the end of "
                 f"{f.period.label}, so there is no rating for this period.{first}")
         return False
     now = ratings[ratings["year"] == year]
     year_end = now["year_end_date"].max()
     st.markdown(f"The self-assessment year used for {f.period.label} is **{year}** (ended "
-                f"{shaping.date_text(year_end)}): the latest audit year that ends on or before "
-                f"{shaping.date_text(f.period.end)}, the end of the period.")
+                f"{views.common.date_text(year_end)}): the latest audit year that ends on or before "
+                f"{views.common.date_text(f.period.end)}, the end of the period.")
     ui.definition("self_assessment_year")
-    for sentence in shaping.framework_change_sentences(ratings):
+    for sentence in views.self_assessment.framework_change_sentences(ratings):
         st.info(sentence, icon=":material/swap_horiz:")
 
     good = int(now["rating"].isin(GOOD).sum())
     peer = int((now["rating_source"] == "peer").sum())
     cols = st.columns(3)
     with cols[0]:
-        ui.figure(f"Standards Green or better, {year}", shaping.share_label(good, len(now), interval=False),
+        ui.figure(f"Standards Green or better, {year}", views.common.share_label(good, len(now), interval=False),
                   f"Framework: {', '.join(sorted(now['framework'].unique()))}.", key="rating_shown")
     with cols[1]:
-        ui.figure("Rating from peer review", shaping.share_label(peer, len(now), interval=False),
+        ui.figure("Rating from peer review", views.common.share_label(peer, len(now), interval=False),
                   "The rest show the council's own rating.", key="rating_shown")
     with cols[2]:
-        moderated = [shaping.moderation(s, p) for s, p in zip(now["self_rating"], now["peer_rating"])]
+        moderated = [views.self_assessment.moderation(s, p) for s, p in zip(now["self_rating"], now["peer_rating"])]
         changed = sum(m.startswith("moderated") for m in moderated)
         ui.figure("Moderated by peer review", f"{changed} of {peer}",
                   "Standards where the peer rating differs from the council's own.", key="rating_shown")
 
     st.header(f"Own rating and peer rating, {year}")
-    table = shaping.self_vs_peer(ratings, year)
+    table = views.self_assessment.self_vs_peer(ratings, year)
     sources = table["Source"].value_counts()
     moderated_rows = table[table["Peer review"].str.startswith("moderated")]
     sentence = (f"In {year}, {len(table)} standards: {_counts(now)}; rating shown from peer review for "
@@ -93,8 +93,8 @@ def page() -> bool:
                "review moved up from the council's own, ↓ one it moved down; (own) a rating not peer reviewed, "
                "so the council's own. A blank cell is a standard not in "
                "that year's set: the standards were renumbered as the framework was revised.")
-    for framework in shaping.framework_spans(ratings)["framework"]:
-        part = shaping.matrix_frame(ratings, framework)
+    for framework in views.self_assessment.framework_spans(ratings)["framework"]:
+        part = views.self_assessment.matrix_frame(ratings, framework)
         years = part["year"].drop_duplicates().tolist()
         matrix_table = part[["year", "standard_label", "rating", "rating_source", "self_rating", "peer_rating",
                              "moderation", "area"]].rename(
@@ -108,13 +108,13 @@ def page() -> bool:
             _matrix_summary(part, framework), matrix_table, f"self-assessment ratings {framework}")
 
     st.header("Share of standards at each rating")
-    shares = shaping.rating_shares(app.get("self_assessment_shares"))
+    shares = views.self_assessment.rating_shares(app.get("self_assessment_shares"))
     ui.chart_block(
         charts.rating_bars(shares, "year", "rating", "standards",
                            "Share of standards at each rating shown, by year and framework", facet="framework",
                            y_title="Audit year"),
         _shares_summary(shares, year),
-        shaping.flag_suppressed(shares[["year", "framework", "rating", "standards", "of_standards", "label"]],
+        views.common.with_flags(shares[["year", "framework", "rating", "standards", "of_standards", "label"]],
                                 ["standards", "of_standards"]).rename(columns={"label": "Share"}),
         "self-assessment share of standards by rating",
         caption="Each bar is one year's standards; each part is written with its rating and the number of "

@@ -4,7 +4,7 @@ frame()
 
 import streamlit as st  # noqa: E402
 
-from sg_data import charts, shaping, ui  # noqa: E402
+from sg_data import charts, present, ui, views  # noqa: E402
 from sg_data import frame as app  # noqa: E402
 from sg_data.stats import describe_change, is_clear_change  # noqa: E402
 
@@ -37,8 +37,8 @@ def _trend_summary(trend) -> str:
     for qid, part in trend.groupby("question_id", sort=False):
         part = part.reset_index(drop=True)
         for i in range(1, len(part)):
-            a = shaping.share_of(part.loc[i - 1, "positive"], part.loc[i - 1, "answered"])
-            b = shaping.share_of(part.loc[i, "positive"], part.loc[i, "answered"])
+            a = views.common.share_of(part.loc[i - 1, "positive"], part.loc[i - 1, "answered"])
+            b = views.common.share_of(part.loc[i, "positive"], part.loc[i, "answered"])
             if a is not None and b is not None and is_clear_change(a, b):
                 changes.append(f"{part.loc[i, 'question']}, wave {part.loc[i - 1, 'wave']} to "
                                f"{part.loc[i, 'wave']} ({describe_change(a, b).replace(': a clear change', '')})")
@@ -54,16 +54,16 @@ def _trend_summary(trend) -> str:
 def page() -> bool:
     waves = app.get("survey_waves")
     questions = app.get("survey_questions")
-    wave = shaping.wave_for(waves, f.period.end)
+    wave = views.survey.wave_for(waves, f.period)
     if wave is None:
-        first = (f" The first wave closed on {shaping.date_text(waves['closed_on'].min())}." if len(waves) else "")
-        st.info(f"No staff survey wave had closed by {shaping.date_text(f.period.end)}, the end of "
+        first = (f" The first wave closed on {views.common.date_text(waves['closed_on'].min())}." if len(waves) else "")
+        st.info(f"No staff survey wave had closed by {views.common.date_text(f.period.end)}, the end of "
                 f"{f.period.label}, so there are no survey figures for this period.{first}")
         return False
     wave_id = str(wave["survey_id"])
-    st.markdown(f"Wave **{wave_id}**: {wave['title']}, open {shaping.date_text(wave['opened_on'])} to "
-                f"{shaping.date_text(wave['closed_on'])}. A period uses the latest wave that closed on or before "
-                f"its end ({shaping.date_text(f.period.end)}).")
+    st.markdown(f"Wave **{wave_id}**: {ui.escape(wave['title'])}, open {views.common.date_text(wave['opened_on'])} to "
+                f"{views.common.date_text(wave['closed_on'])}. A period uses the latest wave that closed on or before "
+                f"its end ({views.common.date_text(f.period.end)}).")
     ui.definition("survey_wave")
 
     respondents = wave["respondents"]
@@ -71,26 +71,26 @@ def page() -> bool:
     invited = wave["invited"]
     cols = st.columns(3)
     with cols[0]:
-        ui.figure("Respondents", shaping.count_text(respondents, suppressed or shaping.is_missing(respondents)),
+        ui.figure("Respondents", views.common.count_text(respondents, suppressed or present.is_missing(respondents)),
                   f"Distinct responses to wave {wave_id}.", key="respondents")
     with cols[1]:
-        if shaping.is_missing(invited) and not bool(wave.get("invited_suppressed", False)):
+        if present.is_missing(invited) and not bool(wave.get("invited_suppressed", False)):
             ui.figure("Response rate", "[x]", "The number of staff invited was not recorded for this wave, so "
                       "there is no response rate.", key="respondents")
         else:
-            ui.figure("Response rate", shaping.share_label(respondents, invited, interval=False),
+            ui.figure("Response rate", views.common.share_label(respondents, invited, interval=False),
                       "Respondents of staff invited.", key="respondents")
-    before = shaping.previous_wave(waves, wave_id)
+    before = views.survey.previous_wave(waves, wave_id)
     with cols[2]:
         ui.figure("Wave compared with", str(before["survey_id"]) if before is not None else "none",
-                  f"Closed {shaping.date_text(before['closed_on'])}." if before is not None
+                  f"Closed {views.common.date_text(before['closed_on'])}." if before is not None
                   else "This is the first wave.")
 
     ui.definition("respondents")
 
     st.header(f"Each question, wave {wave_id}")
-    qs = shaping.wave_questions(questions, wave_id)
-    table = shaping.flag_suppressed(qs[["question", "label", "positive", "answered", "question_text"]],
+    qs = views.survey.wave_questions(questions, wave_id)
+    table = views.common.with_flags(qs[["question", "label", "positive", "answered", "question_text"]],
                                     ["positive", "answered"])
     table = table.rename(columns={"question_text": "Question asked", "answered": "Answered (n)",
                                   "label": "Positive share (95% interval)"})
@@ -107,7 +107,7 @@ def page() -> bool:
     if before is None:
         st.info(f"Wave {wave_id} is the first wave: there is nothing before it to compare with.")
     else:
-        changes = shaping.wave_changes(questions, wave_id, str(before["survey_id"]))
+        changes = views.survey.wave_changes(questions, wave_id, str(before["survey_id"]))
         clear = changes[changes["clear_change"]]
         if clear.empty:
             sentence = (f"Against wave {before['survey_id']}, no question shows a clear change: every pair of 95% "
@@ -124,8 +124,8 @@ def page() -> bool:
         ui.definition("clear_change")
 
     st.header("Each question across all waves")
-    trend = shaping.question_trend(questions)
-    trend_table = shaping.flag_suppressed(trend[["wave", "closed_on", "question", "positive", "answered", "label"]],
+    trend = views.survey.question_trend(questions)
+    trend_table = views.common.with_flags(trend[["wave", "closed_on", "question", "positive", "answered", "label"]],
                                           ["positive", "answered"])
     trend_table["closed_on"] = trend_table["closed_on"].map(lambda d: f"{d:%Y-%m-%d}")
     ui.chart_block(

@@ -4,7 +4,7 @@ frame()
 
 import streamlit as st  # noqa: E402
 
-from sg_data import charts, shaping, ui  # noqa: E402
+from sg_data import charts, present, ui, views  # noqa: E402
 from sg_data import frame as app  # noqa: E402
 from sg_data.stats import describe_change  # noqa: E402
 
@@ -25,11 +25,11 @@ def _compare(now, before, snapshot_now, snapshot_before) -> str | None:
         return f"{f.comparison.label}: no snapshot to compare with."
     if snapshot_before == snapshot_now:
         return f"{f.comparison.label} uses the same snapshot."
-    a = shaping.share_of(before["in_date"], before["required"]) if before is not None else None
-    b = shaping.share_of(now["in_date"], now["required"])
+    a = views.common.share_of(before["in_date"], before["required"]) if before is not None else None
+    b = views.common.share_of(now["in_date"], now["required"])
     if a is None or b is None or not a.of or not b.of:
         return None
-    return f"Against {f.comparison.label} (snapshot {shaping.date_text(snapshot_before)}): {describe_change(a, b)}."
+    return f"Against {f.comparison.label} (snapshot {views.common.date_text(snapshot_before)}): {describe_change(a, b)}."
 
 
 def _coverage_range(table) -> str:
@@ -46,13 +46,13 @@ def _coverage_range(table) -> str:
 def page() -> bool:
     whole = app.get("training_by_service", f.period)
     if whole.empty:
-        st.info(f"No training snapshot had been exported on or before {shaping.date_text(f.period.end)}, "
+        st.info(f"No training snapshot had been exported on or before {views.common.date_text(f.period.end)}, "
                 f"the end of {f.period.label}, so there is no training coverage for this period. "
                 "Choose a later period.")
         return False
     snapshot = _snapshot(whole)
-    st.markdown(f"Figures from the training matrix exported on **{shaping.date_text(snapshot)}**: the latest "
-                f"snapshot on or before {shaping.date_text(f.period.end)}, the end of {f.period.label}. "
+    st.markdown(f"Figures from the training matrix exported on **{views.common.date_text(snapshot)}**: the latest "
+                f"snapshot on or before {views.common.date_text(f.period.end)}, the end of {f.period.label}. "
                 "The matrix is a picture of who was in date on that day, not a count of training during the period.")
     ui.definition("training_snapshot")
     service_frame = f.keep(whole)
@@ -64,8 +64,9 @@ def page() -> bool:
         return False
 
     before_whole = app.get("training_by_service", f.comparison)
-    before_groups = shaping.training_groups(f.keep(before_whole)).set_index("group")
-    groups = shaping.training_groups(service_frame).set_index("group")
+    figs = app.cached_figures()
+    before_groups = views.training.coverage_groups(figs, f.comparison, f.services).set_index("group")
+    groups = views.training.coverage_groups(figs, f.period, f.services).set_index("group")
     st.header("Required training in date")
     cols = st.columns(len(groups))
     names = {"Everyone": "Everyone (staff and councillors)", "Staff": "Staff", "Councillors": "Councillors"}
@@ -75,77 +76,77 @@ def page() -> bool:
             interval = row["label"].split(" (")[1].rstrip(")") if " (" in row["label"] else None
             detail = " ".join(t for t in (f"95% confidence interval {interval}." if interval else None,
                                           _compare(row, prior, snapshot, _snapshot(before_whole))) if t)
-            ui.figure(names[name], shaping.share_label(row["in_date"], row["required"], interval=False), detail,
+            ui.figure(names[name], views.common.share_label(row["in_date"], row["required"], interval=False), detail,
                       key="training_coverage")
     st.caption("Each figure: required courses in date, of required courses.")
     ui.definition("training_coverage")
 
     st.header("Coverage by service")
-    by_service = shaping.training_by_service(service_frame)
-    table = shaping.flag_suppressed(by_service[["service", "in_date", "required", "label"]], ["in_date", "required"])
+    by_service = views.training.training_by_service(service_frame)
+    table = views.common.with_flags(by_service[["service", "in_date", "required", "label"]], ["in_date", "required"])
     table = table.rename(columns={"label": "Coverage (95% interval)"})
     ui.chart_block(
         charts.share_points(by_service, "service", f"Required courses in date by service, "
-                            f"{shaping.date_text(snapshot)}", category_title="Service"),
-        f"At the {shaping.date_text(snapshot)} snapshot: {_coverage_range(by_service)}",
+                            f"{views.common.date_text(snapshot)}", category_title="Service"),
+        f"At the {views.common.date_text(snapshot)} snapshot: {_coverage_range(by_service)}",
         table, f"training coverage by service {f.period.label}",
         caption="The dot is the share in date; the bar either side its 95% confidence interval; the figure "
                 "gives the number in date of the number required.")
 
     st.header("Coverage by course")
-    courses = shaping.training_by_course(app.get("training_by_course", f.period))
+    courses = views.training.training_by_course(app.get("training_by_course", f.period))
     if f.services:
         st.caption("This chart covers the whole council: the services filter does not apply to it.")
     low = courses.dropna(subset=["share"])
-    course_summary = (f"Of {len(courses)} required courses at the {shaping.date_text(snapshot)} snapshot, the lowest "
+    course_summary = (f"Of {len(courses)} required courses at the {views.common.date_text(snapshot)} snapshot, the lowest "
                       f"coverage is {low.loc[low['share'].idxmin(), 'course_label']} "
                       f"({low.loc[low['share'].idxmin(), 'label']}) and the highest "
                       f"{low.loc[low['share'].idxmax(), 'course_label']} "
                       f"({low.loc[low['share'].idxmax(), 'label']})." if len(low) else
                       "Coverage by course is hidden ([c]) because the numbers are small.")
-    course_table = shaping.flag_suppressed(courses[["course", "level", "in_date", "required", "expiring_soon",
+    course_table = views.common.with_flags(courses[["course", "level", "in_date", "required", "expiring_soon",
                                                     "label"]], ["in_date", "required", "expiring_soon"])
-    course_table["level"] = course_table["level"].map(lambda v: "" if shaping.is_missing(v) else str(int(v)))
+    course_table["level"] = course_table["level"].map(lambda v: "" if present.is_missing(v) else str(int(v)))
     ui.chart_block(
         charts.share_points(courses, "course_label", f"Required courses in date by course and level, "
-                            f"{shaping.date_text(snapshot)}", category_title=""),
+                            f"{views.common.date_text(snapshot)}", category_title=""),
         course_summary,
         course_table.rename(columns={"label": "Coverage (95% interval)",
                                      "expiring_soon": "expiring_in_90_days"}),
         f"training coverage by course {f.period.label}")
 
     st.header("Coverage over time")
-    trend = shaping.training_trend(app.get("training_trend"), f.services)
+    trend = views.training.training_trend(app.get("training_trend"), f.services)
     trend = trend[trend["snapshot_date"] <= snapshot] if len(trend) else trend
     ui.chart_block(
         charts.share_lines(trend, "snapshot", "Required courses in date at each snapshot, staff and councillors",
                            series="group", x_title="Snapshot date", series_title="Who",
                            y_title="In date (95% confidence interval)"),
         _trend_summary(trend),
-        shaping.flag_suppressed(trend[["snapshot", "group", "in_date", "required", "label"]],
+        views.common.with_flags(trend[["snapshot", "group", "in_date", "required", "label"]],
                                 ["in_date", "required"]).rename(columns={"label": "Coverage (95% interval)"}),
         f"training coverage by snapshot to {f.period.label}",
-        caption=f"Snapshots up to {shaping.date_text(snapshot)}, the one used for {f.period.label}. Staff: circles; "
+        caption=f"Snapshots up to {views.common.date_text(snapshot)}, the one used for {f.period.label}. Staff: circles; "
                 "councillors: squares. The vertical bar through each point is its 95% confidence interval.")
 
     st.header("Expiring in the next 90 days")
-    expiring = shaping.expiring_by_service(service_frame)
-    people = shaping.total(expiring["people_expiring_soon"])
+    expiring = views.training.expiring_by_service(service_frame)
+    people = views.common.total(expiring["people_expiring_soon"])
     top = expiring.dropna(subset=["people_expiring_soon"])
     if people == 0:
-        exp_summary = f"No one has a required course expiring within 90 days of {shaping.date_text(snapshot)}."
+        exp_summary = f"No one has a required course expiring within 90 days of {views.common.date_text(snapshot)}."
     else:
-        exp_summary = (f"{shaping.count_text(people, people is None)} people have a required course that expires "
-                       f"within 90 days of {shaping.date_text(snapshot)}"
+        exp_summary = (f"{views.common.count_text(people, people is None)} people have a required course that expires "
+                       f"within 90 days of {views.common.date_text(snapshot)}"
                        + (f"; the most are in {top.iloc[0]['service']} ({int(top.iloc[0]['people_expiring_soon'])})."
                           if len(top) and top.iloc[0]["people_expiring_soon"] > 0 else "."))
     ui.chart_block(
         charts.fit_width(charts.bar_chart(
             expiring, "service", "people_expiring_soon",
-            f"People with a required course expiring within 90 days of {shaping.date_text(snapshot)}",
+            f"People with a required course expiring within 90 days of {views.common.date_text(snapshot)}",
             "People", category_title="Service")),
         exp_summary,
-        shaping.flag_suppressed(expiring[["service", "people_expiring_soon"]], ["people_expiring_soon"]),
+        views.common.with_flags(expiring[["service", "people_expiring_soon"]], ["people_expiring_soon"]),
         f"people expiring soon by service {f.period.label}")
     ui.definition("expiring_soon")
     return True
@@ -161,10 +162,10 @@ def _trend_summary(trend) -> str:
             continue
         first, last = part.iloc[0], part.iloc[-1]
         low = part.loc[part["share"].idxmin()]
-        text = (f"{group.lower()} coverage was {first['share']:.0%} at {shaping.date_text(first['snapshot_date'])} "
-                f"and {last['label'].split(' (')[0]} at {shaping.date_text(last['snapshot_date'])}")
+        text = (f"{group.lower()} coverage was {first['share']:.0%} at {views.common.date_text(first['snapshot_date'])} "
+                f"and {last['label'].split(' (')[0]} at {views.common.date_text(last['snapshot_date'])}")
         if low.name not in (first.name, last.name):
-            text += f", lowest {low['share']:.0%} at {shaping.date_text(low['snapshot_date'])}"
+            text += f", lowest {low['share']:.0%} at {views.common.date_text(low['snapshot_date'])}"
         parts.append(text)
     if not parts:
         return "Coverage at every snapshot is hidden ([c]) because the numbers are small."

@@ -166,6 +166,24 @@ def brief(period, target_hours: float = 24) -> dict:
     return _brief(view(), path, _version(path), period, float(target_hours))
 
 
+class CachedFigures:
+    """The deployment's figures for a page: every table through the Streamlit cache (same interface as figures)."""
+
+    def __init__(self, figs):
+        self._figures = figs
+        self.view, self.suppressed, self.published_target = figs.view, figs.suppressed, figs.published_target
+
+    def get(self, name: str, period=None, target_hours: float = 24):
+        return get(name, period, target_hours)
+
+    def __getattr__(self, name):
+        return getattr(self._figures, name)
+
+
+def cached_figures() -> CachedFigures:
+    return CachedFigures(figures())
+
+
 def period_labels() -> list[str]:
     return figures().period_labels()
 

@@ -25,7 +25,6 @@ steps:
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import json
 import os
 from collections import defaultdict
@@ -64,7 +63,9 @@ class Publication:
     manifest: dict
     hidden: int = 0
     cells: int = 0
-    notes: list[str] = field(default_factory=list)
+    #: the linear system and the hidden keys it was protected with (kept for the attacker's check; not stored)
+    system: object = None
+    hidden_keys: frozenset = frozenset()
 
 
 # --- 1. the tables -------------------------------------------------------------------------------------
@@ -319,7 +320,9 @@ def withheld(cs: CellSet, eqs, threshold: int) -> set:
     return out
 
 
-def protect(cs: CellSet, eqs, threshold: int, min_group: int):
+def linear_system(cs: CellSet, eqs, threshold: int):
+    """The publication as the attacker sees it: every cell with its rule, every identity. Returns the system and
+    the cells that are withheld (never published)."""
     system = disclosure.System()
     unpublished = withheld(cs, eqs, threshold)
     for key, value in cs.values.items():
@@ -327,19 +330,25 @@ def protect(cs: CellSet, eqs, threshold: int, min_group: int):
         if klass == STAFF:
             rule = disclosure.STAFF_DENOMINATOR if key[0] in ("required", "answered") else disclosure.STAFF_NUMERATOR
         elif key in unpublished or dict(key[1]).get("stage") == "not_engaged":
-            rule = disclosure.UNPUBLISHED  # worked out by no one from what is published, and never shown
+            rule = disclosure.UNPUBLISHED  # never shown; the identities still bind it
         else:
             rule = _RULE[klass]
         system.add(disclosure.Cell(key, value, rule, cs.group.get(key)))
     for total, parts in eqs:
         system.equal(total, parts)
+    return system, unpublished
+
+
+def protect(system, unpublished: set, threshold: int, min_group: int) -> frozenset:
+    """Choose what to hide, then run the attacker's check over everything; returns every hidden key."""
     protection = disclosure.protect(system, threshold=threshold, min_group=min_group)
-    failures = disclosure.check(system, protection.hidden | unpublished, threshold=threshold, min_group=min_group)
+    hidden = frozenset(protection.hidden) | frozenset(unpublished)
+    failures = disclosure.check(system, hidden, threshold=threshold, min_group=min_group)
     if failures:
         first = failures[0]
-        raise PublicationError(f"the attacker's check failed for {len(failures)} hidden cells, first {first.key}: "
-                               f"{first.reason}. Nothing was published.")
-    return protection
+        raise PublicationError(f"the attacker's check failed for {len(failures)} hidden cells, first "
+                               f"{disclosure.describe(first.key)}: {first.reason}. Nothing was published.")
+    return hidden
 
 
 # --- 4. the protected tables --------------------------------------------------------------------------------
@@ -381,8 +390,8 @@ def build(con, threshold: int = DEFAULT_THRESHOLD, min_group: int = DEFAULT_MIN_
     groups = _groups(cs, staff_of, figures.period_labels(), grid["_statutory_of"])
     eqs = equations(cs, groups)
     progress(f"Protecting {len(cs.values):,} figures", 0.7)
-    protection = protect(cs, eqs, threshold, min_group)
-    hidden = protection.hidden | withheld(cs, eqs, threshold)
+    system, unpublished = linear_system(cs, eqs, threshold)
+    hidden = protect(system, unpublished, threshold, min_group)
     progress("Writing the protected tables", 0.9)
     out = {}
     for t in catalog.TABLES:
@@ -406,10 +415,9 @@ def build(con, threshold: int = DEFAULT_THRESHOLD, min_group: int = DEFAULT_MIN_
         "service_list": figures.service_list(),
         "cells": len(cs.values),
         "hidden": len(hidden),
-        "primary": len(protection.primary),
     }
     progress("Publication ready", 1.0)
-    return Publication(out, manifest, hidden=len(hidden), cells=len(cs.values))
+    return Publication(out, manifest, hidden=len(hidden), cells=len(cs.values), system=system, hidden_keys=hidden)
 
 
 def _row_keys(t: Table, frame: pd.DataFrame) -> list[dict]:

@@ -10,16 +10,25 @@ of exactly what it shows. tests/browser checks all three in Chromium.
 from __future__ import annotations
 
 import html
-import numbers
 import re
 
 import pandas as pd
 import streamlit as st
 
-from . import frame as app, glossary, shaping
-from .stats import SUPPRESSED
+from . import frame as app, glossary, present
 
 DEFINITIONS_PAGE = "pages/definitions.py"
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]#+!|<>~$=^])")
+
+
+def escape(text) -> str:
+    """Text from the data, safe inside st.markdown and st.caption: no Markdown, HTML, link, image or LaTeX in it is
+    rendered (a name like `<img src=...>`, `[x](http://...)` or `$x$` shows as typed)."""
+    out = _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
+    out = out.replace("://", "\\://")  # no bare address becomes a link
+    return re.sub(r"^(\s*)(\d+)([.)])", r"\1\2\\\3", re.sub(r"^(\s*)-", r"\1\\-", out, flags=re.M), flags=re.M)
 
 
 def slug(text: str) -> str:
@@ -45,9 +54,10 @@ def period_heading(f: app.Filters, title: str) -> tuple[str, str]:
     all definitions. Returns the scope in words ("all services" or the services named) and " for <scope>" where
     services are chosen ("" for all services)."""
     period, comparison = f.period, f.comparison
-    scope = names(f.services) if f.services else "all services"
+    scope = present.names(f.services) if f.services else "all services"
     st.title(title)
-    st.caption(f"{period.start:%d %B %Y} to {period.end:%d %B %Y}, for {scope}, compared with {comparison.label} "
+    st.caption(f"{present.date(period.start)} to {present.date(period.end)}, for {escape(scope)}, compared with "
+               f"{comparison.label} "
                f"({f.comparison_kind.lower()}). {app.as_of_text()}")
     definitions_link()
     return scope, (f" for {scope}" if f.services else "")
@@ -71,24 +81,13 @@ def figure(label: str, value: str, detail: str | None = None, key: str | None = 
         st.caption(detail)
 
 
-def _cell(value, suppressed) -> str:
-    """One cell of a table that has suppressed counts: all text, so the column has one type."""
-    if suppressed:
-        return "[c]"
-    if value is None or pd.isna(value):
-        return ""
-    if isinstance(value, numbers.Number) and float(value).is_integer():
-        return f"{int(value):,}"
-    return str(value)
-
-
 def table_for_display(df: pd.DataFrame) -> pd.DataFrame:
     """Suppressed cells read `[c]`; column names read as words."""
     out = df.copy()
     for col in list(out.columns):
         flag = f"{col}_suppressed"
         if flag in out.columns:
-            out[col] = [_cell(v, s) for v, s in zip(out[col], out[flag])]
+            out[col] = [present.cell(v, bool(s)) for v, s in zip(out[col], out[flag])]
             out = out.drop(columns=[flag])
     out.columns = [c.replace("_", " ").capitalize() if c == c.lower() else c for c in out.columns]
     return out
@@ -97,7 +96,9 @@ def table_for_display(df: pd.DataFrame) -> pd.DataFrame:
 def chart_block(chart, summary: str, table: pd.DataFrame, name: str, *, caption: str | None = None) -> None:
     """A chart with its text alternative before it and its data table and download after it."""
     anchor = slug(name)
-    st.markdown(f"<p class='sg-summary' id='summary-{anchor}'>{summary}</p>", unsafe_allow_html=True)
+    # the summary holds names from the data: escaped, so no tag, style or link in a name is ever rendered
+    st.markdown(f"<p class='sg-summary' id='summary-{anchor}'>{html.escape(plain(summary))}</p>",
+                unsafe_allow_html=True)
     if table.empty:
         st.info("No data for this period.")
         return
@@ -116,7 +117,7 @@ def chart_block(chart, summary: str, table: pd.DataFrame, name: str, *, caption:
 
 def data_table(table: pd.DataFrame, name: str) -> None:
     shown = table_for_display(table)
-    st.markdown(f"**Table: {name}**")
+    st.markdown(f"**Table: {escape(name)}**")
     # every row in view up to 30 rows; longer tables scroll
     st.dataframe(shown, hide_index=True, width="stretch", height="content" if len(shown) <= 30 else "auto",
                  alt=f"Table: {name}")
@@ -128,44 +129,3 @@ def data_table(table: pd.DataFrame, name: str) -> None:
         key=f"download-{slug(name)}",
         on_click="ignore",  # a download changes nothing on the page: no rerun of every query and chart
     )
-
-
-# --- the figures in words (the Concerns, Review timeliness and Data pages) ---------------------------
-
-def count_text(v) -> str:
-    """A count with thousands separators; `[c]` where it is hidden (unlike shaping.count_text, whose blank is
-    "not recorded")."""
-    return SUPPRESSED if v is None or pd.isna(v) else f"{int(v):,}"
-
-
-def total(df: pd.DataFrame, col: str):
-    """The sum of a count column, or None where a suppressed part means it cannot be told."""
-    if df.empty:
-        return 0
-    return shaping.total(df[col])
-
-
-def share_text(count, of, interval: bool = False) -> str:
-    """`"13 of 27, 48%"` (with the interval if asked); `[x]` where the count is words ("n/a": not available in
-    this view); `[c]` where a part is hidden."""
-    if isinstance(count, str):
-        return "[x]"
-    s = shaping.share_of(count, of)
-    return SUPPRESSED if s is None else s.format(interval=interval)
-
-
-def names(items) -> str:
-    """`"A"`, `"A and B"`, `"A, B and C"`."""
-    items = list(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def with_flags(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
-    """Mark NA counts as suppressed so that the table shows [c] (a no-op in the officer view); a flag column
-    already there is kept as it is."""
-    out = df.copy()
-    for col in cols:
-        flag = f"{col}_suppressed"
-        if flag not in out.columns and out[col].isna().any():
-            out[flag] = out[col].isna()
-    return out

@@ -85,8 +85,12 @@ def test_glossary_terms_are_unique_and_worded():
 
 def test_readme_commands_are_what_ci_runs():
     readme = (ROOT / "README.md").read_text()
-    assert "python -m pip install -r requirements.txt && streamlit run dashboard.py" in readme
+    # both commands make and use a virtual environment (PEP 668) and the app serves on 127.0.0.1 only
+    assert ("python3 -m venv .venv && .venv/bin/pip install -r requirements.txt && .venv/bin/streamlit run "
+            "dashboard.py --server.address 127.0.0.1") in readme
     assert "bash scripts/test.sh" in readme
+    test_sh = (ROOT / "scripts" / "test.sh").read_text()
+    assert "python3 -m venv .venv" in test_sh and 'exec "$PY" -m pytest' in test_sh
     ci = (ROOT / ".ci" / "run").read_text()
     assert re.search(r"^bash scripts/test\.sh", ci, re.M)
 

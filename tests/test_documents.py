@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import importlib.util
 import io
 import re
 from html.parser import HTMLParser
@@ -14,7 +13,7 @@ import pytest
 
 from sg_data import briefing, documents, glossary
 from sg_data.cli import main
-from sg_data.figures import StoreFigures, for_store
+from sg_data.figures import StoreFigures
 from sg_data.periods import parse
 from sg_data.stats import Share
 

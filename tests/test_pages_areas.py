@@ -15,7 +15,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from sg_data import shaping, views
+from sg_data import views
 from sg_data.figures import StoreFigures
 from sg_data.periods import parse
 from sg_data.stats import Share
@@ -321,13 +321,13 @@ def test_pages_tolerate_suppressed_counts(suppressed_source, page, period):
 # --- the shaping helpers -------------------------------------------------------------------------
 
 def test_share_label_and_totals():
-    assert shaping.share_label(13, 27) == "13 of 27, 48% (31% to 66%)"
-    assert shaping.share_label(13, 27, interval=False) == "13 of 27, 48%"
-    assert shaping.share_label(pd.NA, 27) == "[c]"
-    assert shaping.share_label(0, 0) == "0 of 0, [z]"
-    assert shaping.total(pd.Series([1, 2], dtype="Int64")) == 3
-    assert shaping.total(pd.Series([1, pd.NA], dtype="Int64")) is None
-    frame = shaping.with_shares(pd.DataFrame({"c": pd.array([13, pd.NA, 0], dtype="Int64"),
+    assert views.common.share_label(13, 27) == "13 of 27, 48% (31% to 66%)"
+    assert views.common.share_label(13, 27, interval=False) == "13 of 27, 48%"
+    assert views.common.share_label(pd.NA, 27) == "[c]"
+    assert views.common.share_label(0, 0) == "0 of 0, [z]"
+    assert views.common.total(pd.Series([1, 2], dtype="Int64")) == 3
+    assert views.common.total(pd.Series([1, pd.NA], dtype="Int64")) is None
+    frame = views.common.with_shares(pd.DataFrame({"c": pd.array([13, pd.NA, 0], dtype="Int64"),
                                               "n": pd.array([27, 10, 0], dtype="Int64")}), "c", "n")
     assert frame["label"].tolist() == ["13 of 27, 48% (31% to 66%)", "[c]", "0 of 0, [z]"]
     assert frame["share"].isna().tolist() == [False, True, True]
@@ -335,6 +335,6 @@ def test_share_label_and_totals():
 
 def test_outcome_notes_distinguish_not_recorded_from_suppressed():
     row = {"sought": pd.NA, "negative": pd.NA}
-    assert shaping.outcome_notes(row) == ["Sought was not recorded: reach cannot be worked out",
+    assert views.outcomes.outcome_notes(row) == ["Sought was not recorded: reach cannot be worked out",
                                           "Negative outcomes not recorded: unknown cannot be worked out"]
-    assert shaping.outcome_notes({**row, "sought_suppressed": True, "negative_suppressed": True}) == []
+    assert views.outcomes.outcome_notes({**row, "sought_suppressed": True, "negative_suppressed": True}) == []

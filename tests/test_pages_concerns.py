@@ -6,7 +6,6 @@ that every chart has its one-sentence summary before it and its data table and C
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pandas as pd
@@ -248,9 +247,8 @@ def test_definitions_lists_every_term_by_area():
     assert "council's metric definitions" in shown
 
 
-# --- the Scrutiny view (once sg_data.scrutiny exists) --------------------------------------------
+# --- the Scrutiny view --------------------------------------------------------------------------
 
-@pytest.mark.skipif(importlib.util.find_spec("sg_data.scrutiny") is None, reason="sg_data.scrutiny not written yet")
 @pytest.mark.parametrize("page, period", [("concerns", "2023-24 Q3"), ("timeliness", "2026-27 Q2"), ("data", None)])
 def test_scrutiny_view_hides_row_level_lists(monkeypatch, page, period):
     monkeypatch.setenv("SG_VIEW", "scrutiny")

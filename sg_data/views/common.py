@@ -6,7 +6,9 @@ from typing import Optional
 
 import pandas as pd
 
-from ..present import is_missing
+from .. import present
+from ..present import NOT_RECORDED, is_missing
+from ..stats import SUPPRESSED, Share
 
 
 def hidden(row, col: str) -> bool:
@@ -54,3 +56,90 @@ def in_order(frame: pd.DataFrame, name_col: str, count_col: str, suppressed: boo
         return frame.sort_values(name_col, kind="stable").reset_index(drop=True)
     shown = frame[frame[count_col].fillna(0) > 0] if count_col in frame else frame
     return shown.sort_values([count_col, name_col], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+# --- shares and counts that may have a hidden part --------------------------------------------------
+
+def share_of(count, of) -> Optional[Share]:
+    """A Share, or None where either part is missing (suppressed)."""
+    if is_missing(count) or is_missing(of):
+        return None
+    return Share(int(count), int(of))
+
+
+def share_label(count, of, interval: bool = True) -> str:
+    """`"13 of 27, 48% (31%-66%)"`; `[c]` where a part is suppressed; `0 of 0, [z]`."""
+    share = share_of(count, of)
+    if share is None:
+        return SUPPRESSED
+    return share.format(interval=interval and share.of > 0)
+
+
+def with_shares(df: pd.DataFrame, count: str, of: str, interval: bool = True) -> pd.DataFrame:
+    """Adds `share`, `low`, `high` (proportions; missing where suppressed or 0 of 0) and `label`."""
+    out = df.copy()
+    shares, lows, highs, labels = [], [], [], []
+    for c, n in zip(out[count], out[of]):
+        s = share_of(c, n)
+        if s is None or s.of == 0:
+            shares.append(None), lows.append(None), highs.append(None)
+        else:
+            lo, hi = s.interval
+            shares.append(s.proportion), lows.append(lo), highs.append(hi)
+        labels.append(share_label(c, n, interval))
+    out["share"] = pd.array(shares, dtype="Float64")
+    out["low"] = pd.array(lows, dtype="Float64")
+    out["high"] = pd.array(highs, dtype="Float64")
+    out["label"] = labels
+    return out
+
+
+def total(series: pd.Series):
+    """The sum of a count column, or None where any part is suppressed (the total would give it away)."""
+    if series.isna().any():
+        return None
+    return int(series.sum())
+
+
+def count_text(value, suppressed: bool = False) -> str:
+    if suppressed:
+        return SUPPRESSED
+    if is_missing(value):
+        return NOT_RECORDED
+    return f"{int(value):,}"
+
+
+def _sum_or_na(series: pd.Series):
+    return pd.NA if series.isna().any() else int(series.sum())
+
+
+date_text = present.date
+
+
+def keep(frame: pd.DataFrame, services: tuple, column: str = "service") -> pd.DataFrame:
+    if not services or frame is None or column not in frame.columns:
+        return frame
+    return frame[frame[column].isin(services)].reset_index(drop=True)
+
+
+def frame_total(frame: pd.DataFrame, col: str):
+    """The sum of a count column, or None where a hidden part means it cannot be told (0 for no rows)."""
+    if frame is None or frame.empty:
+        return 0
+    return None if frame[col].isna().any() else int(frame[col].sum())
+
+
+def with_flags(df: pd.DataFrame, cols: list[str]) -> pd.DataFrame:
+    """Mark NA counts as hidden so that the table shows [c]; a flag column already there is kept."""
+    out = df.copy()
+    for col in cols:
+        flag = f"{col}_suppressed"
+        if flag not in out.columns and out[col].isna().any():
+            out[flag] = out[col].isna()
+    return out
+
+
+def largest_first(frame: pd.DataFrame, col: str, name: str) -> pd.DataFrame:
+    """The rows whose count is shown, largest first (for sentences: a list itself keeps the view's order)."""
+    shown = frame.dropna(subset=[col])
+    return shown.sort_values([col, name], ascending=[False, True], kind="stable").reset_index(drop=True)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from typing import Optional
 
 import pandas as pd
 
 from ..periods import Period
-from .common import share_item, value
+
+from ..stats import SUPPRESSED, describe_change, is_clear_change
+from .common import share_item, share_label, share_of, value, with_shares
 
 
 def wave_for(waves: pd.DataFrame, period: Period) -> Optional[dict]:
@@ -34,3 +37,61 @@ def section(figures, period: Period) -> Optional[dict]:
         "questions": [{"question_id": r["question_id"], "text": r["question_text"],
                        "positive": share_item(r, "positive", "answered")} for r in questions.to_dict("records")],
     }
+
+
+# --- the page -------------------------------------------------------------------------------------
+
+def previous_wave(waves: pd.DataFrame, survey_id: str) -> Optional[pd.Series]:
+    ordered = waves.sort_values("closed_on").reset_index(drop=True)
+    at = ordered.index[ordered["survey_id"] == survey_id]
+    if len(at) == 0 or at[0] == 0:
+        return None
+    return ordered.iloc[at[0] - 1]
+
+
+_UPPER = {"dso": "DSO", "dsl": "DSL", "3": "3", "12": "12"}
+
+
+def question_label(question_id: str) -> str:
+    """`know_a_dso` -> `Know a DSO`: a short name for an axis; the table gives the full wording."""
+    words = [_UPPER.get(w, w) for w in re.split(r"[_\s]+", question_id.strip()) if w]
+    text = " ".join(words)
+    return text[:1].upper() + text[1:]
+
+
+def wave_questions(questions: pd.DataFrame, survey_id: str) -> pd.DataFrame:
+    out = questions[questions["survey_id"] == survey_id].copy()
+    out["question"] = out["question_id"].map(question_label)
+    return with_shares(out.reset_index(drop=True), "positive", "answered")
+
+
+def question_trend(questions: pd.DataFrame) -> pd.DataFrame:
+    """Every question in every wave, waves in closing order, with share columns."""
+    out = questions.sort_values(["closed_on", "question_id"]).copy()
+    out["question"] = out["question_id"].map(question_label)
+    out["wave"] = out["survey_id"].astype(str)
+    return with_shares(out.reset_index(drop=True), "positive", "answered")
+
+
+def wave_changes(questions: pd.DataFrame, survey_id: str, before_id: str) -> pd.DataFrame:
+    """Each question of a wave against the same question in the wave before: words for the change."""
+    now = questions[questions["survey_id"] == survey_id]
+    before = questions[questions["survey_id"] == before_id].set_index("question_id")
+    rows = []
+    for r in now.itertuples():
+        this = share_of(r.positive, r.answered)
+        if r.question_id in before.index:
+            b = before.loc[r.question_id]
+            prior = share_of(b["positive"], b["answered"])
+            before_text = share_label(b["positive"], b["answered"])
+        else:
+            prior, before_text = None, "not asked"
+        if r.question_id not in before.index:
+            change, clear = "not asked in the wave before: no comparison", False
+        elif this is None or prior is None:
+            change, clear = f"{SUPPRESSED}: no comparison", False
+        else:
+            change, clear = describe_change(prior, this), is_clear_change(prior, this)
+        rows.append({"question": question_label(r.question_id), "before": before_text,
+                     "now": share_label(r.positive, r.answered), "change": change, "clear_change": clear})
+    return pd.DataFrame(rows, columns=["question", "before", "now", "change", "clear_change"])

@@ -12,7 +12,6 @@ Screenshots of every page: test-output/screenshots/; axe's full results: test-ou
 
 from __future__ import annotations
 
-import importlib
 import json
 import re
 import sys
@@ -44,11 +43,6 @@ CHART_PAGES = [s for s in TABLE_PAGES if s != "overview"]
 #: the sample council's concerns raised in 2023-24 (sample_data/README.md)
 CONCERNS_2023_24 = "276"
 
-try:
-    importlib.import_module("sg_data.scrutiny")
-    SCRUTINY_MISSING = None
-except Exception as exc:  # noqa: BLE001 - any failure to import means it is not wired yet
-    SCRUTINY_MISSING = exc
 
 
 def test_a_missing_browser_fails_on_ci_and_is_skipped_with_a_reason_elsewhere(monkeypatch):
@@ -385,9 +379,6 @@ def test_small_count_rule_reads_cells_as_meant():
     assert small_counts("Reviewed within 24 hours", "12 of 14, 86%") == []
 
 
-scrutiny = pytest.mark.xfail(SCRUTINY_MISSING is not None, reason="scrutiny source not yet wired", run=False)
-
-
 @pytest.fixture(scope="module")
 def scrutiny_view(sample_db, chromium, browser, axe_source):
     """Every page of the Scrutiny view (SG_VIEW=scrutiny on a server of its own), visited once:
@@ -411,14 +402,12 @@ def scrutiny_view(sample_db, chromium, browser, axe_source):
     assert not guard.blocked, f"requests to hosts other than 127.0.0.1 (blocked): {guard.blocked}"
 
 
-@scrutiny
 def test_scrutiny_view_shows_every_page(scrutiny_view):
     for stem, visit in scrutiny_view.items():
         assert not visit["exceptions"], f"Scrutiny view, {stem}: " + "\n".join(visit["exceptions"])
         assert "Scrutiny" in visit["sidebar"], f"Scrutiny view, {stem}: the sidebar does not say which view this is"
 
 
-@scrutiny
 def test_scrutiny_view_shows_no_count_from_1_to_5(scrutiny_view):
     cells, problems = 0, []
     for stem, visit in scrutiny_view.items():
@@ -434,7 +423,6 @@ def test_scrutiny_view_shows_no_count_from_1_to_5(scrutiny_view):
     assert not problems, "the Scrutiny view shows counts from 1 to 5:\n" + "\n".join(problems)
 
 
-@scrutiny
 @pytest.mark.parametrize("stem", STEMS)
 def test_scrutiny_view_has_no_serious_accessibility_violation(scrutiny_view, stem):
     check_axe(scrutiny_view[stem]["axe"], stem, view="Scrutiny view")

@@ -1,0 +1,218 @@
+"""The publication: one protected set of figures behind the Scrutiny view, its briefing, the published store and
+the open data. Nothing from 1 to 5 escapes, nothing row-level is held, and every place says the same."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import duckdb
+import pandas as pd
+import pytest
+
+from sg_data import briefing, catalog, disclosure, publish
+from sg_data import publication as pub_module
+from sg_data.figures import PublishedFigures
+from sg_data.periods import parse
+
+from .conftest import ROOT
+
+THR = 5
+#: counts of things that are not people or concerns, and may be small
+NOT_PEOPLE = {"headcount", "invited", "standards", "of_standards", "band_order", "level", "rating_rank", "rows_stored"}
+
+
+@pytest.fixture(scope="session")
+def public_db(sample_db, tmp_path_factory):
+    out = tmp_path_factory.mktemp("public") / "public.duckdb"
+    con = duckdb.connect(str(sample_db), read_only=True)
+    try:
+        publish.publish(con, out, db=sample_db)
+    finally:
+        con.close()
+    return out
+
+
+def small_published_counts(frame: pd.DataFrame) -> list[tuple[str, object]]:
+    """Every count column with a suppression flag beside it: published values from 1 to 5."""
+    bad = []
+    for col in frame.columns:
+        if f"{col}_suppressed" in frame.columns and col not in ("median_hours_to_review", "p90_hours_to_review",
+                                                                  "concerns_per_100_staff"):
+            values = pd.to_numeric(frame[col], errors="coerce")
+            flag = frame[f"{col}_suppressed"].astype("boolean").fillna(False).astype(bool)
+            shown = values[~flag & values.notna()]
+            bad += [(col, v) for v in shown if 1 <= v <= THR]
+    return bad
+
+
+def brief_counts(obj, path=""):
+    """Every integer count in a briefing (count, of, total, and the funnel), with where it is."""
+    keys = {"count", "of", "total", "sought", "engaged", "positive", "negative", "unknown", "overdue_unreviewed",
+            "late", "clock_running"}
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if k in keys and isinstance(v, int) and not isinstance(v, bool):
+                yield f"{path}.{k}", v
+            else:
+                yield from brief_counts(v, f"{path}.{k}")
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            yield from brief_counts(v, f"{path}[{i}]")
+
+
+def people_counts(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of a published table whose counts are of people at risk (class 1), not council-wide figures."""
+    if name in ("timeliness", "timeliness_by_quarter"):
+        return frame[frame["dimension"] == "service"]
+    return frame
+
+
+# --- the published store ------------------------------------------------------------------------------
+
+def test_published_store_holds_no_row_level_table_and_no_small_count(public_db):
+    con = duckdb.connect(str(public_db), read_only=True)
+    tables = [r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()]
+    assert "pub_manifest" in tables and "concerns" not in tables and "training" not in tables
+    assert "pub_overdue_concerns" not in tables and "pub_quarantine_rows" not in tables
+    for t in tables:
+        cols = [r[0] for r in con.execute(f'describe "{t}"').fetchall()]
+        for forbidden in ("concern_id", "staff_id", "response_id", "load_id", "raised_at", "reviewed_at", "line",
+                          "reason", "rows_read", "rows_loaded", "rows_quarantined"):
+            assert forbidden not in cols, f"{t} has {forbidden}"
+        frame = con.execute(f'select * from "{t}"').df()
+        name = t.removeprefix("pub_")
+        if name in catalog.BY_NAME and catalog.table(name).klass == catalog.PEOPLE:
+            assert small_published_counts(people_counts(name, frame)) == [], t
+
+
+def test_the_scrutiny_view_of_a_live_store_is_the_published_store(scrutiny_figures, public_db):
+    """One publication: the live Scrutiny view and the published store are the same numbers by construction."""
+    pub = PublishedFigures(duckdb.connect(str(public_db), read_only=True))
+    for name in ("concerns_by_service", "concerns_by_service_category", "timeliness", "outcomes",
+                 "training_by_service", "review_hours", "concerns_by_referral"):
+        for label in ("2023-24 Q3", "2023-24", "2020-21"):
+            a = scrutiny_figures.get(name, parse(label)).reset_index(drop=True)
+            b = pub.get(name, parse(label)).reset_index(drop=True)
+            pd.testing.assert_frame_equal(a.astype(str), b.astype(str), check_dtype=False)
+    assert briefing.build(pub, parse("2023-24"))["concerns"]["total"] == 276
+    for name in ("overdue_concerns", "quarantine_rows"):
+        assert pub.get(name, parse("2023-24")) is None
+
+
+def test_every_published_table_hides_small_counts_of_people(scrutiny_figures):
+    for t in catalog.TABLES:
+        if t.klass != catalog.PEOPLE:
+            continue
+        labels = ("2023-24", "2023-24 Q3", "2026-27 Q2", "2020-21") if t.time != "all" else (None,)
+        for label in labels:
+            frame = scrutiny_figures.get(t.name, parse(label) if label else None)
+            assert small_published_counts(people_counts(t.name, frame)) == [], (t.name, label)
+
+
+def test_the_attackers_check_passes_on_the_whole_publication(publication):
+    """Everything published at once, as one linear programme per hidden cell: no hidden count from 1 to 5 can be
+    narrowed below 0 to 5, and no hidden cell is pinned down."""
+    assert publication.hidden > 0 and publication.cells > 10_000
+    assert disclosure.check(publication.system, publication.hidden_keys, threshold=THR, min_group=10) == []
+
+
+def test_the_tables_hide_exactly_what_was_protected(publication):
+    """The flags written into the tables are the protection: no hidden cell is shown anywhere it appears."""
+    shown_hidden, shown = set(), set()
+    for t in catalog.TABLES:
+        if t.name not in publication.tables or not t.counts:
+            continue
+        frame = publication.tables[t.name]
+        for row, keys in zip(frame.to_dict("records"), pub_module._row_keys(t, frame)):
+            for col, key in keys.items():
+                (shown_hidden if row.get(f"{col}_suppressed") else shown).add(key)
+    assert not (shown & publication.hidden_keys), "a hidden cell is shown in some table"
+    assert shown_hidden <= publication.hidden_keys
+
+
+# --- what Scrutiny can use -------------------------------------------------------------------------------
+
+def test_council_wide_timeliness_and_training_are_shown_for_every_complete_quarter_and_snapshot(scrutiny_figures):
+    quarters = scrutiny_figures.get("timeliness_by_quarter")
+    as_of = scrutiny_figures.as_of().date()
+    complete = quarters[[parse(q).end <= as_of for q in quarters["value"]]]
+    assert len(complete) >= 28
+    assert not complete["within_target_suppressed"].any() and not complete["in_denominator_suppressed"].any()
+    snaps = scrutiny_figures.get("training_snapshots")
+    assert len(snaps) == 30
+    assert not snaps["in_date_suppressed"].any() and not snaps["required_suppressed"].any()
+
+
+def test_rows_come_in_a_fixed_order_with_zeros(scrutiny_figures):
+    """Neither a row's presence nor its place may say anything: the full grid, by name, in every period."""
+    a = scrutiny_figures.get("concerns_by_service_category", parse("2023-24 Q3"))
+    b = scrutiny_figures.get("concerns_by_service_category", parse("2016-17 Q1"))
+    assert list(a[["service", "category"]].itertuples(index=False)) == list(
+        b[["service", "category"]].itertuples(index=False))
+    assert (b["concerns"] == 0).all()
+    assert list(a["service"]) == sorted(a["service"])
+
+
+# --- the briefing ---------------------------------------------------------------------------------
+
+def test_scrutiny_briefing_json_has_nulls_and_flags(sample_db):
+    run = subprocess.run([sys.executable, "-m", "sg_data", "brief", "--db", str(sample_db), "--period", "2023-24 Q3",
+                          "--view", "scrutiny"], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 0, run.stderr
+    b = json.loads(run.stdout)
+    assert b["view"] == "scrutiny"
+    assert [(p, v) for p, v in brief_counts(b) if 1 <= v <= THR] == []
+    hidden = [s for s in b["concerns"]["by_service"] if s["count"] is None]
+    assert hidden and all(s["suppressed"] is True for s in hidden)
+    officer = json.loads(subprocess.run([sys.executable, "-m", "sg_data", "brief", "--db", str(sample_db), "--period",
+                                         "2023-24 Q3"], capture_output=True, text=True, cwd=ROOT).stdout)
+    assert officer["concerns"]["total"] == b["concerns"]["total"] == 77
+    assert any(1 <= s["count"] <= THR for s in officer["concerns"]["by_service"])  # the officer view is not suppressed
+
+
+def test_every_scrutiny_briefing_holds_no_small_count(scrutiny_figures):
+    for label in scrutiny_figures.period_labels():
+        b = briefing.build(scrutiny_figures, parse(label))
+        small = [(p, v) for p, v in brief_counts(b) if 1 <= v <= THR and not p.startswith(".timeliness.")]
+        assert small == [], label
+
+
+def test_threshold_is_configurable(sample_con):
+    pub = pub_module.build(sample_con, threshold=10)
+    frame = pub.tables["concerns_by_service"]
+    frame = frame[frame["time_key"] == "2023-24 Q3"]
+    shown = frame.loc[~frame["concerns_suppressed"], "concerns"]
+    assert not shown.between(1, 10).any()
+    assert frame["concerns_suppressed"].sum() > 0
+
+
+# --- publishing safely ---------------------------------------------------------------------------------
+
+def test_publish_refuses_to_overwrite_the_officer_store(sample_db, tmp_path):
+    copy = tmp_path / "sg.duckdb"
+    copy.write_bytes(sample_db.read_bytes())
+    before = copy.read_bytes()
+    run = subprocess.run([sys.executable, "-m", "sg_data", "publish", "--db", str(copy), "--out", str(copy)],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 2 and "officer store itself" in run.stderr
+    assert copy.read_bytes() == before
+
+
+def test_publish_never_deletes_a_folder_it_did_not_write(sample_db, tmp_path):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "precious.txt").write_text("keep me")
+    run = subprocess.run([sys.executable, "-m", "sg_data", "publish", "--db", str(sample_db), "--out", str(out),
+                          "--format", "csv"], capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 2 and "did not write" in run.stderr
+    assert (out / "precious.txt").read_text() == "keep me"
+
+
+def test_publish_asks_for_replace_before_overwriting_its_own_publication(public_db, sample_db, tmp_path):
+    out = tmp_path / "public.duckdb"
+    out.write_bytes(public_db.read_bytes())
+    run = subprocess.run([sys.executable, "-m", "sg_data", "publish", "--db", str(sample_db), "--out", str(out)],
+                         capture_output=True, text=True, cwd=ROOT)
+    assert run.returncode == 2 and "--replace" in run.stderr
