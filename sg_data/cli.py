@@ -80,6 +80,21 @@ def cmd_publish(args) -> int:
     return 0
 
 
+def cmd_audit(args) -> int:
+    from . import audit
+
+    try:
+        frame = audit.read(audit.audit_path(args.db), since=args.since)
+    except audit.AuditError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if not audit.audit_path(args.db).exists():
+        print(f"error: no audit trail at {audit.audit_path(args.db)}", file=sys.stderr)
+        return 2
+    sys.stdout.write(audit.to_csv(frame).decode("utf-8"))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sg_data", description="Safeguarding trends: load, brief, publish.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -105,6 +120,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--format", default="duckdb", choices=["duckdb", "csv"])
     p.add_argument("--threshold", type=int, default=5, help="counts from 1 to this are suppressed (default 5)")
     p.set_defaults(func=cmd_publish)
+
+    p = sub.add_parser("audit", help="print the audit trail (who looked at what, when) as CSV")
+    p.add_argument("--db", default=store.default_path())
+    p.add_argument("--since", help="only records from this date on (YYYY-MM-DD, UTC)")
+    p.set_defaults(func=cmd_audit)
 
     args = parser.parse_args(argv)
     try:
