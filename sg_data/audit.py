@@ -32,6 +32,7 @@ DETAIL_KEYS = frozenset({
 COLUMNS = ["at", "event", "user", "view", "page", "filters", "detail"]
 SUFFIX = ".audit.jsonl"
 _KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+_NUMBER = re.compile(r"[+-]?(?:[0-9][0-9,]*)?\.?[0-9]+%?")  # "12", "1,234", "-3.5", "48%"; not a date
 _MAX_TEXT = 200
 _MAX_LIST = 50
 _MAX_LINE = 8192
@@ -91,7 +92,7 @@ def _clean_detail(detail: dict | None) -> dict:
         if isinstance(value, (dt.date, dt.datetime)):
             value = value.isoformat()
         text = _text(value, f"detail {key}")
-        if re.fullmatch(r"[\s\d.,%+-]+", text):
+        if _NUMBER.fullmatch(text.strip()):
             raise AuditError(f"audit detail {key}: a number is not recorded (the trail holds no figures)")
         out[key] = text
     return out

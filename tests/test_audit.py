@@ -67,6 +67,8 @@ def test_record_will_not_follow_a_symlink(db, tmp_path):
         ({"detail": {"concerns": "12"}}, r"'concerns' is not one of cutoff, file, format"),
         ({"detail": {"format": 12}}, r"detail format: text expected, got int"),
         ({"detail": {"table": " 1,234 "}}, r"a number is not recorded"),
+        ({"detail": {"reason": "48%"}}, r"a number is not recorded"),
+        ({"detail": {"reason": "-3.5"}}, r"a number is not recorded"),
         ({"detail": {"reason": "x" * 201}}, r"longer than 200 characters"),
         ({"filters": {"Bad Key": "x"}}, r"'Bad Key' is not a filter name"),
         ({"filters": {"services": ["s"] * 51}}, r"more than 50 values"),
