@@ -91,6 +91,44 @@ def cmd_publish(args) -> int:
     return 0
 
 
+def cmd_audit(args) -> int:
+    from . import audit
+
+    try:
+        frame = audit.read(audit.audit_path(args.db), since=args.since)
+    except audit.AuditError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if not audit.audit_path(args.db).exists():
+        print(f"error: no audit trail at {audit.audit_path(args.db)}", file=sys.stderr)
+        return 2
+    sys.stdout.write(audit.to_csv(frame).decode("utf-8"))
+    return 0
+
+
+def cmd_purge(args) -> int:
+    import datetime as dt
+
+    import duckdb
+
+    from . import hardening, retention
+
+    if not Path(args.db).exists():
+        print(f"error: no store at {args.db}", file=sys.stderr)
+        return 2
+    try:
+        retention.months(args.older_than)
+        with hardening.private_umask(), duckdb.connect(args.db) as con:
+            count = retention.purge(con, args.older_than, dt.date.today(), db=args.db, dry_run=args.dry_run)
+    except retention.RetentionError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    first_kept = retention.cutoff(args.older_than, dt.date.today())
+    verb = "would remove" if args.dry_run else "removed"
+    print(f"{verb} {count} concerns raised before {first_kept.isoformat()}", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m sg_data", description="Safeguarding trends: load, brief, publish.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -119,6 +157,17 @@ def main(argv: list[str] | None = None) -> int:
                    help="staff groups with fewer people than this in the denominator are hidden (default 10)")
     p.add_argument("--replace", action="store_true", help="overwrite a publication this program wrote before")
     p.set_defaults(func=cmd_publish)
+
+    p = sub.add_parser("audit", help="print the audit trail (who looked at what, when) as CSV")
+    p.add_argument("--db", default=store.default_path())
+    p.add_argument("--since", help="only records from this date on (YYYY-MM-DD, UTC)")
+    p.set_defaults(func=cmd_audit)
+
+    p = sub.add_parser("purge", help="remove concerns past the retention period (recorded in the audit trail)")
+    p.add_argument("--db", default=store.default_path())
+    p.add_argument("--older-than", required=True, help="the retention period: 7y or 84m (at least 12m)")
+    p.add_argument("--dry-run", action="store_true", help="count what would be removed; change nothing")
+    p.set_defaults(func=cmd_purge)
 
     args = parser.parse_args(argv)
     try:

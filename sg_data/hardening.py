@@ -1,0 +1,88 @@
+"""The hardened store: a read-only DuckDB connection that can reach nothing but the store, and owner-only files.
+
+The dashboard only ever reads the store. A crafted value, a query built by mistake or a stolen session must
+not turn that connection into a file reader (`read_csv('/etc/passwd')`), a file writer (`COPY ... TO`), a
+door to other stores (`ATTACH`) or a downloader (extensions install themselves from the internet by default:
+a SQLite file given as the store made DuckDB fetch `sqlite_scanner`). Locking the configuration stops a
+later statement from switching any of that back on.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+# DuckDB 2.0's option names (duckdb_settings()). DuckDB refuses a second connection to the same file in one
+# process with a different configuration, so every in-process reader of the store (the app, AppTest, test
+# fixtures) must open it with exactly this dict: use open_read_only, never duckdb.connect directly.
+HARDENED_CONFIG: dict[str, object] = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+    "allow_persistent_secrets": False,
+    "allow_extension_repositories": "forbidden",
+    # last: once locked, nothing above can be changed by SET, from any cursor
+    "lock_configuration": True,
+}
+
+OWNER_ONLY = 0o600
+
+
+class StoreError(Exception):
+    """The store cannot be opened; the message is one line a person can act on."""
+
+
+def open_read_only(path: str | Path) -> duckdb.DuckDBPyConnection:
+    """The store, read-only, with no file, network, extension or configuration access beyond its own tables.
+
+    In-memory DataFrames still work through `con.register(name, frame)`; pandas replacement scans
+    (`select * from frame_variable`) do not, since DuckDB counts them as external access.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise StoreError(f"No store at {path}. Load exports first: python -m sg_data load SOURCE_DIR --db {path}")
+    make_private(path)
+    return duckdb.connect(str(path), read_only=True, config=dict(HARDENED_CONFIG))
+
+
+def store_files(path: str | Path) -> list[Path]:
+    """The store and the files DuckDB keeps beside it (write-ahead log), as far as they exist."""
+    path = Path(path)
+    return [p for p in (path, path.with_name(path.name + ".wal")) if p.exists()]
+
+
+def make_private(path: str | Path) -> list[Path]:
+    """Make the store and its WAL readable and writable by their owner only (0600); returns what it changed."""
+    changed = []
+    for p in store_files(path):
+        st = p.stat()
+        # another account's file cannot be changed by us (and a 0600 one could not be read either)
+        if st.st_uid == os.getuid() and stat.S_IMODE(st.st_mode) != OWNER_ONLY:
+            os.chmod(p, OWNER_ONLY)
+            changed.append(p)
+    return changed
+
+
+def is_private(path: str | Path) -> bool:
+    """True when no file of the store can be read or written by group or others."""
+    return all(stat.S_IMODE(p.stat().st_mode) & 0o077 == 0 for p in store_files(path))
+
+
+@contextlib.contextmanager
+def private_umask() -> Iterator[None]:
+    """Files created inside (the store, its WAL, temporary files) are owner-only from their first byte.
+
+    umask is per process: use it around the loader's and publisher's writes in the command line, not in a
+    threaded server.
+    """
+    old = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(old)
