@@ -100,8 +100,8 @@ else:  # not st.stop(): under AppTest the run after a stopped run lost the sideb
                                               colour=charts.GSS_PALETTE[1])),
             summary, table, f"concerns per 100 staff {fy.label}")
     if no_headcount:
-        st.markdown(ui.escape(f"No headcount is recorded for {present.names(no_headcount)} in {fy.label}, so no rate "
-                              f"is shown for {'it' if len(no_headcount) == 1 else 'them'}."))
+        st.markdown(f"No headcount is recorded for {ui.escape(present.names(no_headcount))} in {fy.label}, so no rate "
+                    f"is shown for {'it' if len(no_headcount) == 1 else 'them'}.")
 
     st.header("Where concerns were referred")
     ui.definition("referred_externally")

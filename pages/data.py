@@ -113,7 +113,7 @@ else:
                   .rename(columns={"file_name": "file", "column_name": "column"}), "quarantine by file and rule")
 
     st.subheader("The quarantined rows")
-    if app.view() != "officer":
+    if not app.sees_rows():
         st.info("The list of quarantined rows is for officers only: it is not shown in the Scrutiny view.")
     else:
         rows = app.get("quarantine_rows")

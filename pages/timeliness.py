@@ -104,7 +104,7 @@ else:  # not st.stop(): under AppTest the run after a stopped run lost the sideb
 
     st.header(f"Overdue concerns not yet reviewed: {period.label}")
     ui.definition("overdue_unreviewed")
-    overdue = figs.get("overdue_concerns", period, target) if figs.view == "officer" else None
+    overdue = figs.get("overdue_concerns", period, target) if app.sees_rows() else None
     if overdue is None:
         st.info("The list of overdue concerns is for officers only: it is not shown in the Scrutiny view. "
                 "The number overdue is shown above.")

@@ -48,25 +48,49 @@ PAGES = (
 
 # --- the store, the deployment and its figures ----------------------------------------------------
 
-VIEWS = ("officer", "scrutiny")
+_ROLE = "_sg_role"  # the signed-in user's role for this session (sg_data.access), set by the frame each run
+
+
+def settings():
+    """The deployment's settings, checked (sg_data.access): a bad one stops the page with one clear line."""
+    import dataclasses
+
+    from . import access
+
+    try:
+        s = access.load_settings()
+    except access.SettingsError as exc:
+        st.error(f"The dashboard cannot start: {exc}")
+        st.stop()
+    if "SG_DB" not in os.environ:
+        s = dataclasses.replace(s, db=ROOT / "sg.duckdb")
+    return s
 
 
 def db_path() -> str:
-    return os.environ.get("SG_DB", str(ROOT / "sg.duckdb"))
+    return str(settings().db)
+
+
+def role():
+    """The role this session is served as: from sign-in, or the configured view on a local laptop."""
+    if _ROLE not in st.session_state:
+        from . import access
+
+        st.session_state[_ROLE] = access.gate(settings())
+    return st.session_state[_ROLE]
 
 
 def requested_view() -> str:
-    """SG_VIEW, checked: an unknown name refuses to start rather than fall back to the officer view."""
-    v = os.environ.get("SG_VIEW", "officer").strip().lower()
-    if v not in VIEWS:
-        st.error(f"SG_VIEW is '{os.environ.get('SG_VIEW')}': it must be officer or scrutiny. The dashboard will not "
-                 "start until it is one of them.")
-        st.stop()
-    return v
+    return role().view
+
+
+def sees_rows() -> bool:
+    """Whether this user may see row-level lists (overdue concerns, quarantined rows): officers only."""
+    return role().sees_rows and view() == "officer"
 
 
 def view() -> str:
-    """`officer` (default) or `scrutiny`: set by SG_VIEW for a deployment, never by a widget.
+    """`officer` or `scrutiny`: from the role (sign-in) or SG_VIEW for a laptop, never from a widget.
 
     A published store (sg_data.publication) holds only protected aggregates and is always the Scrutiny view.
     """
@@ -126,7 +150,8 @@ def _figures(path: str, version: tuple, requested: str):
     with st.status("Building the Scrutiny publication: every figure protected together (first view only)...",
                    expanded=True) as status:
         bar = st.progress(0.0)
-        pub = publication.build(con, publication.threshold_from_env(), publication.min_group_from_env(),
+        s = settings()
+        pub = publication.build(con, s.suppress_threshold, s.min_group,
                                 lambda message, fraction: bar.progress(min(max(fraction, 0.0), 1.0), text=message))
         status.update(label="Scrutiny publication built.", state="complete", expanded=False)
     return PublishedFigures(publication.in_memory(pub))
@@ -239,6 +264,9 @@ def _sidebar() -> None:
         st.multiselect("Services", services, key="services", bind="query-params", placeholder="All services",
                        help="Current service names; a renamed service is counted under its current name.")
         st.caption(f"View: **{'Scrutiny (figures from 1 to 5 hidden)' if view() == 'scrutiny' else 'Officer'}**")
+    from . import access
+
+    access.sign_out_button()
 
 
 _CSS = """
@@ -270,6 +298,9 @@ def navigation():
     # An emoji favicon is drawn in the browser; a ":material/...:" one is fetched from fonts.gstatic.com,
     # a request to a third party from every visitor (and none at all on an offline network).
     st.set_page_config(page_title="Safeguarding trends", page_icon="🛡️", layout="wide")
+    from . import access
+
+    st.session_state[_ROLE] = access.gate(settings())  # sign-in, every run: a refused user sees nothing else
     page = st.navigation(_pages())
     connection()
     st.html(_CSS)
@@ -278,9 +309,51 @@ def navigation():
     return page
 
 
+_AUDITED = "_sg_audited_view"
+
+
+def _selections() -> dict:
+    return {k: st.session_state.get(k) for k in ("period", "comparison", "services", "target_hours", "brief_format")
+            if st.session_state.get(k) not in (None, [], ())}
+
+
+def audit(event: str, page: str | None = None, detail: dict | None = None) -> None:
+    """One line in the audit trail: who, when, what, which filters and which view (never a figure)."""
+    from . import access, audit as trail
+
+    try:
+        trail.record(event, user=access.user_label(st.user.to_dict()), view=role().view, page=page,
+                     filters=_selections(), detail=detail, db=db_path())
+    except (OSError, trail.AuditError):
+        st.error("The dashboard cannot record who is using it (audit trail not writable), so it stays closed.")
+        st.stop()
+
+
+def download_recorder(table: str, fmt: str):
+    """A callable for a download's `on_click`-free data: records the download, then returns nothing more.
+
+    Read on the script thread (who, which view, which filters), so the click's own thread needs no Streamlit."""
+    from . import access, audit as trail
+
+    entry = dict(user=access.user_label(st.user.to_dict()), view=role().view, filters=_selections(), db=db_path())
+
+    def record() -> None:
+        try:
+            trail.record("download", detail={"table": table[:200], "format": fmt}, **entry)
+        except (OSError, trail.AuditError):
+            pass  # the page view that showed this table is already on the trail
+
+    return record
+
+
 def run(page) -> None:
     st.session_state[_RERUN_TRIED] = False
     st.session_state[_IN_FRAME] = True
+    seen = (page.url_path, repr(sorted(_selections().items())))
+    last = st.session_state.get(_AUDITED)
+    if seen != last:
+        audit("page_view" if last is None or last[0] != seen[0] else "filter_change", page=page.url_path or "overview")
+        st.session_state[_AUDITED] = seen
     try:
         page.run()
     finally:
@@ -319,8 +392,10 @@ def briefing_writer(period, fmt: str):
 
     figs = figures()
     brief_now = brief(period)
+    recorded = download_recorder(f"briefing {period.label}", fmt)
 
     def write() -> bytes:
+        recorded()
         return render(figs, brief_now, fmt)
 
     return write

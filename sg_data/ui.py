@@ -15,20 +15,15 @@ import re
 import pandas as pd
 import streamlit as st
 
-from . import frame as app, glossary, present
+from . import frame as app, glossary, present, safety
 
 DEFINITIONS_PAGE = "pages/definitions.py"
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]#+!|<>~$=^])")
-
-
 def escape(text) -> str:
-    """Text from the data, safe inside st.markdown and st.caption: no Markdown, HTML, link, image or LaTeX in it is
-    rendered (a name like `<img src=...>`, `[x](http://...)` or `$x$` shows as typed)."""
-    out = _MARKDOWN_SPECIAL.sub(r"\\\1", str(text))
-    out = out.replace("://", "\\://")  # no bare address becomes a link
-    return re.sub(r"^(\s*)(\d+)([.)])", r"\1\2\\\3", re.sub(r"^(\s*)-", r"\1\\-", out, flags=re.M), flags=re.M)
+    """Text from the data, safe inside st.markdown and st.caption: no Markdown, HTML, link, image, LaTeX, colour
+    or icon directive in it is rendered (sg_data.safety.md_escape)."""
+    return safety.md_escape(text)
 
 
 def slug(text: str) -> str:
@@ -97,7 +92,7 @@ def chart_block(chart, summary: str, table: pd.DataFrame, name: str, *, caption:
     """A chart with its text alternative before it and its data table and download after it."""
     anchor = slug(name)
     # the summary holds names from the data: escaped, so no tag, style or link in a name is ever rendered
-    st.markdown(f"<p class='sg-summary' id='summary-{anchor}'>{html.escape(plain(summary))}</p>",
+    st.markdown(f"<p class='sg-summary' id='summary-{anchor}'>{safety.html_escape(summary)}</p>",
                 unsafe_allow_html=True)
     if table.empty:
         st.info("No data for this period.")
@@ -121,9 +116,15 @@ def data_table(table: pd.DataFrame, name: str) -> None:
     # every row in view up to 30 rows; longer tables scroll
     st.dataframe(shown, hide_index=True, width="stretch", height="content" if len(shown) <= 30 else "auto",
                  alt=f"Table: {name}")
+    recorded = app.download_recorder(name, "csv")
+
+    def csv() -> bytes:  # written when clicked: the download goes on the audit trail, formulas neutralised
+        recorded()
+        return safety.safe_csv(shown)
+
     st.download_button(
         f"Download {name} (CSV)",
-        shown.to_csv(index=False).encode("utf-8"),
+        csv,
         file_name=f"{slug(name)}.csv",
         mime="text/csv",
         key=f"download-{slug(name)}",

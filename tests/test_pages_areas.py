@@ -7,6 +7,7 @@ and what the page shows is checked against the published figures and the metrics
 
 from __future__ import annotations
 
+import html
 import json
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from sg_data import views
+from sg_data.safety import md_escape
 from sg_data.figures import StoreFigures
 from sg_data.periods import parse
 from sg_data.stats import Share
@@ -71,7 +73,7 @@ def table(at: AppTest, title_part: str) -> pd.DataFrame:
     """The data table whose heading ("**Table: ...**") contains `title_part`."""
     items = elements(at.main)
     for i, el in enumerate(items):
-        if el.type == "markdown" and el.value.startswith("**Table:") and title_part in el.value:
+        if el.type == "markdown" and el.value.startswith("**Table:") and md_escape(title_part) in el.value:
             for nxt in items[i + 1:]:
                 if nxt.type == "dataframe":
                     return nxt.value
@@ -105,7 +107,7 @@ def test_every_chart_has_summary_table_and_download(store, page, period):
     for n, i in enumerate(chart_at):
         summary = items[i - 1]
         assert summary.type == "markdown" and "sg-summary" in summary.value, f"chart {n} on {page} has no summary"
-        assert len(summary.value) > 60, summary.value
+        assert len(html.unescape(summary.value)) > 60, summary.value
         end = chart_at[n + 1] if n + 1 < len(chart_at) else len(items)
         after = [el.type for el in items[i + 1:end]]
         assert "dataframe" in after and "download_button" in after, f"chart {n} on {page}: {after}"

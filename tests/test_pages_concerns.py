@@ -6,6 +6,7 @@ that every chart has its one-sentence summary before it and its data table and C
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pandas as pd
@@ -13,6 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from sg_data import contract, glossary, rules
+from sg_data.safety import md_escape
 
 ROOT = Path(__file__).resolve().parent.parent
 TITLES = {"concerns": "Concerns raised", "timeliness": "Review timeliness", "data": "Data",
@@ -49,13 +51,13 @@ def table(at: AppTest, name: str) -> pd.DataFrame:
     """The dataframe that follows the caption `Table: <name>`."""
     nodes = list(at.main)
     for i, node in enumerate(nodes):
-        if node.type == "markdown" and node.value == f"**Table: {name}**":
+        if node.type == "markdown" and node.value == f"**Table: {md_escape(name)}**":
             return next(n for n in nodes[i + 1:] if n.type == "dataframe").value
     raise AssertionError(f"no table {name!r}")
 
 
 def summaries(at: AppTest) -> list[str]:
-    return [m.value for m in at.markdown if "sg-summary" in m.value]
+    return [html.unescape(m.value) for m in at.markdown if "sg-summary" in m.value]
 
 
 def texts(at: AppTest) -> str:
@@ -71,7 +73,7 @@ def assert_charts_accessible(at: AppTest, expected: int) -> None:
     assert len(charts) == expected
     for k, i in enumerate(charts):
         assert nodes[i - 1].type == "markdown" and "sg-summary" in nodes[i - 1].value
-        summary = nodes[i - 1].value
+        summary = html.unescape(nodes[i - 1].value)  # the summary's text is entity-escaped (sg_data.safety)
         assert summary.count(".") >= 1 and "[x]" not in summary
         end = charts[k + 1] if k + 1 < len(charts) else len(nodes)
         following = [n.type for n in nodes[i + 1:end]]
@@ -256,7 +258,7 @@ def test_scrutiny_view_hides_row_level_lists(monkeypatch, page, period):
     words = texts(at)
     if page == "timeliness":
         assert "for officers only" in words
-        assert not any(m.value == "**Table: overdue concerns 2026-27 Q2**" for m in at.markdown)
+        assert not any(m.value == f"**Table: {md_escape('overdue concerns 2026-27 Q2')}**" for m in at.markdown)
     if page == "data":
         assert "for officers only" in words
-        assert not any(m.value == "**Table: quarantined rows**" for m in at.markdown)
+        assert not any(m.value == f"**Table: {md_escape('quarantined rows')}**" for m in at.markdown)
