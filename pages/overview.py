@@ -61,25 +61,11 @@ with cols[4]:
 
 st.header("In plain words")
 for sentence in narrative.sentences(brief, before):
-    st.markdown(f"- {sentence}")
+    st.markdown(f"- {ui.escape(sentence)}")
 
 st.header("Figures and their denominators")
-rows = []
-for name, d in (("Referred externally", c_now and c_now["referred_externally"]),
-                (f"Reviewed within {target} hours", t_now and t_now["reviewed_within_target"]),
-                ("Required training in date", tr_now and tr_now["coverage"]),
-                ("Staff confident raising a concern", q_now and q_now["positive"])):
-    if not d:
-        continue
-    share = narrative.share_of(d)
-    rows.append({"figure": name, "count": d.get("count"), "of": d.get("of"),
-                 "share": share.format(interval=True) if share else "[c]"})
-if rows:
-    import pandas as pd
-
-    table = pd.DataFrame(rows)
-    table["count_suppressed"] = table["count"].isna()
-    table["of_suppressed"] = table["of"].isna()
+table = narrative.denominators(brief)
+if len(table):
     ui.data_table(table, f"headline figures {f.period.label}")
 ui.definition("clear_change")
 ui.definition("wilson_interval")

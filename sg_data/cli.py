@@ -46,9 +46,11 @@ def cmd_brief(args) -> int:
     if con is None:
         return 2
     try:
-        from .figures import for_store
+        from .access import load_settings
+        from .deployment import figures_for
 
-        figures = for_store(con, args.view, progress=_progress)
+        settings = load_settings()
+        figures = figures_for(con, args.view, settings.suppress_threshold, settings.min_group, progress=_progress)
         brief = briefing.build(figures, period, target_hours=args.target_hours)
         if args.format == "json":
             output = briefing.to_json(brief).encode("utf-8")
@@ -77,7 +79,12 @@ def cmd_publish(args) -> int:
     if con is None:
         return 2
     try:
-        written = publish(con, Path(args.out), fmt=args.format, threshold=args.threshold, min_group=args.min_group,
+        from .access import load_settings
+
+        settings = load_settings()
+        written = publish(con, Path(args.out), fmt=args.format,
+                          threshold=args.threshold or settings.suppress_threshold,
+                          min_group=args.min_group or settings.min_group,
                           db=Path(args.db), replace=args.replace, progress=_progress)
     except PublishRefused as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -152,9 +159,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--db", default=store.default_path())
     p.add_argument("--out", required=True, help="public.duckdb, or a folder with --format csv")
     p.add_argument("--format", default="duckdb", choices=["duckdb", "csv"])
-    p.add_argument("--threshold", type=int, default=5, help="counts from 1 to this are suppressed (default 5)")
-    p.add_argument("--min-group", type=int, default=10,
-                   help="staff groups with fewer people than this in the denominator are hidden (default 10)")
+    p.add_argument("--threshold", type=int, default=None,
+                   help="counts from 1 to this are suppressed (default $SG_SUPPRESS_THRESHOLD or 5)")
+    p.add_argument("--min-group", type=int, default=None,
+                   help="staff groups with fewer people than this in the denominator are hidden (default $SG_MIN_GROUP or 10)")
     p.add_argument("--replace", action="store_true", help="overwrite a publication this program wrote before")
     p.set_defaults(func=cmd_publish)
 

@@ -217,18 +217,3 @@ def _restore(frame: pd.DataFrame) -> pd.DataFrame:
 
 __all__ = ["StoreFigures", "PublishedFigures", "FiguresError", "OFFICER", "SCRUTINY", "period_list", "default_of"]
 
-
-def for_store(con, view: str = OFFICER, progress=None):
-    """The figures of a store for a view: a published store is always the Scrutiny view; the Scrutiny view of an
-    officer store is its publication, built here (sg_data.publication)."""
-    from . import publication
-
-    if view not in (OFFICER, SCRUTINY):
-        raise FiguresError(f"the view must be {OFFICER} or {SCRUTINY}, not {view!r}")
-    if publication.is_publication(con):
-        return PublishedFigures(con)
-    if view == OFFICER:
-        return StoreFigures(con)
-    pub = publication.build(con, publication.threshold_from_env(), publication.min_group_from_env(),
-                            progress=progress or (lambda m, f: None))
-    return PublishedFigures(publication.in_memory(pub))

@@ -140,21 +140,19 @@ def _build_sample_store(path: str) -> None:
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _figures(path: str, version: tuple, requested: str):
     from . import publication
-    from .figures import PublishedFigures, StoreFigures
+    from .deployment import figures_for
 
     con = _connection(path, version)
-    if publication.is_publication(con):
-        return PublishedFigures(con)
-    if requested == "officer":
-        return StoreFigures(con)
+    if requested == "officer" or publication.is_publication(con):
+        return figures_for(con, requested)
     with st.status("Building the Scrutiny publication: every figure protected together (first view only)...",
                    expanded=True) as status:
         bar = st.progress(0.0)
         s = settings()
-        pub = publication.build(con, s.suppress_threshold, s.min_group,
-                                lambda message, fraction: bar.progress(min(max(fraction, 0.0), 1.0), text=message))
+        figs = figures_for(con, requested, s.suppress_threshold, s.min_group,
+                           lambda message, fraction: bar.progress(min(max(fraction, 0.0), 1.0), text=message))
         status.update(label="Scrutiny publication built.", state="complete", expanded=False)
-    return PublishedFigures(publication.in_memory(pub))
+    return figs
 
 
 def figures():

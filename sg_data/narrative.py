@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Optional
 
+import pandas as pd
+
 from .stats import Share, describe_change
 
 SUPPRESSED = "[c]"
@@ -117,3 +119,24 @@ def sentences(brief: dict, comparison: Optional[dict] = None) -> list[str]:
         g = green_or_better(sa)
         out.append(f"Self-assessment {sa['year']}: {share_text(g)} standards rated Green or better.")
     return [s for s in out if s]
+
+
+def denominators(brief: dict) -> pd.DataFrame:
+    """The Overview's table of headline shares with their numerators and denominators ([c] where hidden)."""
+    c, t, tr = brief.get("concerns"), brief.get("timeliness"), brief.get("training")
+    q = headline_question(brief.get("survey"))
+    target = t["target_hours"] if t else 24
+    rows = []
+    for name, d in (("Referred externally", c and c["referred_externally"]),
+                    (f"Reviewed within {target} hours", t and t["reviewed_within_target"]),
+                    ("Required training in date", tr and tr["coverage"]),
+                    ("Staff confident raising a concern", q and q["positive"])):
+        if not d:
+            continue
+        share = share_of(d)
+        rows.append({"figure": name, "count": d.get("count"), "of": d.get("of"),
+                     "share": share.format(interval=True) if share else SUPPRESSED})
+    table = pd.DataFrame(rows, columns=["figure", "count", "of", "share"])
+    table["count_suppressed"] = table["count"].isna()
+    table["of_suppressed"] = table["of"].isna()
+    return table

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Callable, Optional
@@ -453,14 +452,6 @@ def in_memory(pub: Publication) -> duckdb.DuckDBPyConnection:
 def is_publication(con) -> bool:
     tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
     return MANIFEST in tables
-
-
-def threshold_from_env() -> int:
-    return int(os.environ.get("SG_SUPPRESS_THRESHOLD", DEFAULT_THRESHOLD))
-
-
-def min_group_from_env() -> int:
-    return int(os.environ.get("SG_MIN_GROUP", DEFAULT_MIN_GROUP))
 
 
 __all__ = ["Publication", "PublicationError", "build", "to_duckdb", "in_memory", "is_publication", "MANIFEST",

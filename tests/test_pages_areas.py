@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 from pathlib import Path
 
 import duckdb
@@ -63,10 +64,15 @@ def elements(node) -> list:
     return out
 
 
+def shown(text: str) -> str:
+    """Markdown as a person reads it: entities decoded, backslash escapes of data (sg_data.safety) dropped."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", html.unescape(text))
+
+
 def text_of(at: AppTest) -> str:
     parts = [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
     parts += [w.value for w in at.warning] + [f"{m.label}: {m.value}" for m in at.metric]
-    return "\n".join(parts)
+    return shown("\n".join(parts))
 
 
 def table(at: AppTest, title_part: str) -> pd.DataFrame:

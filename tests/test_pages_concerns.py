@@ -7,6 +7,7 @@ that every chart has its one-sentence summary before it and its data table and C
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -63,7 +64,8 @@ def summaries(at: AppTest) -> list[str]:
 def texts(at: AppTest) -> str:
     parts = [getattr(n, "value", "") for n in at.main if n.type in ("markdown", "caption", "alert", "info")]
     parts += [n.value for n in at.info] + [n.value for n in at.success]
-    return "\n".join(str(p) for p in parts)
+    # as a person reads it: entities decoded, backslash escapes of data (sg_data.safety) dropped
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", html.unescape("\n".join(str(p) for p in parts)))
 
 
 def assert_charts_accessible(at: AppTest, expected: int) -> None:

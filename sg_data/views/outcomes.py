@@ -8,8 +8,8 @@ import pandas as pd
 
 from ..periods import Period
 from ..present import is_missing
-from ..stats import SUPPRESSED
-from .common import NOT_RECORDED, count_text, hidden, share_label, share_of, value, with_shares
+from ..stats import SUPPRESSED, describe_change
+from .common import NOT_RECORDED, count_text, hidden, share_label, share_of, value, with_flags, with_shares
 
 STAGES = ("sought", "engaged", "positive", "negative", "unknown")
 
@@ -138,3 +138,67 @@ def outcome_rates_by_year(frame: pd.DataFrame) -> pd.DataFrame:
     out.loc[out["not_recorded"], "label"] = out.loc[out["not_recorded"], "rate"].map(
         lambda r: f"{r.lower()} {NOT_RECORDED}")
     return out
+
+
+def all_years(figures, labels: list[str]) -> pd.DataFrame:
+    """Every financial year's rows, oldest first."""
+    from ..periods import parse
+
+    frames = [figures.get("outcomes", parse(label)) for label in sorted(labels) if " Q" not in label]
+    frames = [fr for fr in frames if fr is not None and len(fr)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+
+def notes(frame: pd.DataFrame) -> list[tuple[str, str, str]]:
+    """(programme, measure, note) for every row whose denominator was not recorded."""
+    return [(r["programme"], r["measure"], note) for r in frame.to_dict("records") for note in outcome_notes(r)]
+
+
+def funnel_table(funnel: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({"Stage": funnel["stage"], "People": funnel["label"].str.split(" \\(").str[0],
+                         "Share": funnel["label"].map(lambda t: t.split("(")[1].rstrip(")") if "(" in t else "")})
+
+
+def by_programme(frame: pd.DataFrame) -> list[tuple[str, list[dict]]]:
+    """Each programme (in name order) with its rows as dicts, measures in name order."""
+    ordered = frame.sort_values(["programme", "measure"])
+    return [(p, rows.to_dict("records")) for p, rows in ordered.groupby("programme", sort=False)]
+
+
+def shown_figures(frame: pd.DataFrame) -> int:
+    """How many of a frame's funnel counts are shown (neither hidden nor unrecorded)."""
+    return int(sum(value(r, c) is not None for r in frame.to_dict("records") for c in STAGES))
+
+
+def default_programme(history: pd.DataFrame) -> str:
+    """The programme to open with: the one with the most figures shown in its latest year (then by name), so a
+    Scrutiny member does not open on a funnel that is all [c]."""
+    best = []
+    for programme, rows in history.groupby("programme"):
+        latest = rows[rows["period"] == rows["period"].max()]
+        best.append((-shown_figures(latest), -shown_figures(rows), programme))
+    return sorted(best)[0][2]
+
+
+def programme_history(history: pd.DataFrame, programme: str) -> tuple[pd.DataFrame, list[str]]:
+    rows = history[history["programme"] == programme].sort_values(["period", "measure"])
+    return rows, sorted(set(history["period"]) - set(rows["period"]))
+
+
+def rates_table(rates: pd.DataFrame) -> pd.DataFrame:
+    return (with_flags(rates[["period", "measure", "rate", "count", "of", "label"]], ["count", "of"])
+            .rename(columns={"period": "Year", "label": "Share (95% interval)"}))
+
+
+def trend_summary(rates: pd.DataFrame, programme: str) -> str:
+    parts = []
+    for measure, part in rates[rates["rate"] == "Success"].groupby("measure", sort=False):
+        known = part.dropna(subset=["share"])
+        if len(known) < 2:
+            continue
+        first, last = known.iloc[0], known.iloc[-1]
+        change = describe_change(share_of(first["count"], first["of"]), share_of(last["count"], last["of"]))
+        parts.append(f"{measure}: success {change} ({first['period']} to {last['period']})")
+    if not parts:
+        return f"{programme}: too few years with a success rate to compare."
+    return f"{programme}. " + "; ".join(parts) + "."

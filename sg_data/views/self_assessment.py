@@ -150,3 +150,72 @@ def rating_shares(shares: pd.DataFrame) -> pd.DataFrame:
     out["standards"] = out["standards"].astype("Int64")
     out["of_standards"] = out["of_standards"].astype("Int64")
     return out.reset_index(drop=True)
+
+
+def rating_counts(ratings: pd.DataFrame) -> str:
+    counts = ratings["rating"].value_counts()
+    return ", ".join(f"{r} {counts[r]}" for r in ORDER if r in counts.index)
+
+
+def matrix_summary(part: pd.DataFrame, framework: str) -> str:
+    years = part["year"].drop_duplicates().tolist()
+    text = (f"Under {framework}, {part['standard_label'].nunique()} standards over {len(years)} years "
+            f"({years[0]} to {years[-1]}); ratings shown: {rating_counts(part)}.")
+    weak = part[~part["rating"].isin(GOOD)]
+    if weak.empty:
+        return text + " Every standard was rated Green or better in every year."
+    return text + " Below Green: " + "; ".join(f"{r.standard_id} {r.rating} in {r.year}" for r in weak.itertuples()) + "."
+
+
+def matrix_table(part: pd.DataFrame) -> pd.DataFrame:
+    table = part[["year", "standard_label", "rating", "rating_source", "self_rating", "peer_rating", "moderation",
+                  "area"]].rename(columns={"standard_label": "standard", "rating": "rating_shown",
+                                           "rating_source": "source", "moderation": "peer_review"})
+    table["peer_rating"] = table["peer_rating"].fillna("")
+    return table
+
+
+def shares_summary(shares: pd.DataFrame, year: str) -> str:
+    now = shares[shares["year"] == year]
+    text = f"In {year}, the year used: " + ", ".join(f"{r.rating} {r.label}" for r in now.itertuples()) + "."
+    below = shares[~shares["rating"].isin(GOOD)]["year"].drop_duplicates().tolist()
+    return text + (" Years with any standard below Green: " + ", ".join(below) + "." if below
+                   else " No year has a standard below Green.")
+
+
+def shares_table(shares: pd.DataFrame) -> pd.DataFrame:
+    from .common import with_flags
+
+    return (with_flags(shares[["year", "framework", "rating", "standards", "of_standards", "label"]],
+                       ["standards", "of_standards"]).rename(columns={"label": "Share"}))
+
+
+def year_figures(ratings: pd.DataFrame, year: str) -> list[tuple[str, str, str]]:
+    """(label, figure, detail) for the year: Green or better (the one definition), from peer review, moderated."""
+    now = ratings[ratings["year"] == year]
+    good = green_or_better(ratings, year)
+    peer = int((now["rating_source"] == "peer").sum())
+    moderated = sum(moderation(s, p).startswith("moderated") for s, p in zip(now["self_rating"], now["peer_rating"]))
+    return [(f"Standards Green or better, {year}", share_label(good["count"], good["of"], interval=False),
+             f"Framework: {', '.join(sorted(now['framework'].unique()))}."),
+            ("Rating from peer review", share_label(peer, len(now), interval=False),
+             "The rest show the council's own rating."),
+            ("Moderated by peer review", f"{moderated} of {peer}",
+             "Standards where the peer rating differs from the council's own.")]
+
+
+def year_sentence(ratings: pd.DataFrame, table: pd.DataFrame, year: str) -> str:
+    now = ratings[ratings["year"] == year]
+    sources = table["Source"].value_counts()
+    moderated_rows = table[table["Peer review"].str.startswith("moderated")]
+    sentence = (f"In {year}, {len(table)} standards: {rating_counts(now)}; rating shown from peer review for "
+                f"{sources.get('peer', 0)}, the council's own for {sources.get('self', 0)}. ")
+    if not len(moderated_rows):
+        return sentence + "Peer review moderated no rating."
+    return sentence + "Peer review moderated " + "; ".join(
+        f"{r['Standard'].split(' ')[0]} {r['Peer review'].split(' by')[0].replace('moderated ', '')} from "
+        f"{r['Self rating']} to {r['Peer rating']}" for r in moderated_rows.to_dict("records")) + "."
+
+
+def year_end(ratings: pd.DataFrame, year: str):
+    return ratings[ratings["year"] == year]["year_end_date"].max()

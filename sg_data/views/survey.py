@@ -10,7 +10,7 @@ import pandas as pd
 from ..periods import Period
 
 from ..stats import SUPPRESSED, describe_change, is_clear_change
-from .common import share_item, share_label, share_of, value, with_shares
+from .common import share_item, share_label, share_of, value, with_flags, with_shares
 
 
 def wave_for(waves: pd.DataFrame, period: Period) -> Optional[dict]:
@@ -95,3 +95,64 @@ def wave_changes(questions: pd.DataFrame, survey_id: str, before_id: str) -> pd.
         rows.append({"question": question_label(r.question_id), "before": before_text,
                      "now": share_label(r.positive, r.answered), "change": change, "clear_change": clear})
     return pd.DataFrame(rows, columns=["question", "before", "now", "change", "clear_change"])
+
+
+def wave_summary(qs: pd.DataFrame, wave_id: str) -> str:
+    shown = qs.dropna(subset=["share"])
+    if shown.empty:
+        return f"In wave {wave_id} every question's figure is hidden ([c]) because the numbers are small."
+    high, low = shown.loc[shown["share"].idxmax()], shown.loc[shown["share"].idxmin()]
+    text = (f"In wave {wave_id}, {len(qs)} questions: the highest positive share is {high['question']} "
+            f"({high['label'].split(' (')[0]}) and the lowest {low['question']} ({low['label'].split(' (')[0]})")
+    confident = qs[qs["question_id"].str.contains("confident")]
+    if len(confident) and confident.index[0] not in (high.name, low.name):
+        c = confident.iloc[0]
+        text += f"; {c['question']}: {c['label'].split(' (')[0]}"
+    return text + "."
+
+
+def questions_table(qs: pd.DataFrame) -> pd.DataFrame:
+    table = with_flags(qs[["question", "label", "positive", "answered", "question_text"]], ["positive", "answered"])
+    return table.rename(columns={"question_text": "Question asked", "answered": "Answered (n)",
+                                 "label": "Positive share (95% interval)"})
+
+
+def change_sentence(changes: pd.DataFrame, before_id: str) -> str:
+    clear = changes[changes["clear_change"]]
+    if clear.empty:
+        return f"Against wave {before_id}, no question shows a clear change: every pair of 95% intervals overlaps."
+    return (f"Against wave {before_id}, {len(clear)} of {len(changes)} questions show a clear change: "
+            + "; ".join(f"{r.question} {r.change.replace(': a clear change', '')}" for r in clear.itertuples())
+            + ". The others show no clear change.")
+
+
+def changes_table(changes: pd.DataFrame, before_id: str, wave_id: str) -> pd.DataFrame:
+    return changes.rename(columns={"before": f"Wave {before_id}", "now": f"Wave {wave_id}",
+                                   "change": "Change"}).drop(columns=["clear_change"])
+
+
+def trend_table(trend: pd.DataFrame) -> pd.DataFrame:
+    table = with_flags(trend[["wave", "closed_on", "question", "positive", "answered", "label"]],
+                       ["positive", "answered"])
+    table["closed_on"] = table["closed_on"].map(lambda d: f"{d:%Y-%m-%d}")
+    return table.rename(columns={"answered": "Answered (n)", "label": "Positive share (95% interval)"})
+
+
+def trend_summary(trend: pd.DataFrame) -> str:
+    waves = trend["wave"].drop_duplicates().tolist()
+    if not waves:
+        return "There are no survey waves to show."
+    changes = []
+    for _, part in trend.groupby("question_id", sort=False):
+        part = part.reset_index(drop=True)
+        for i in range(1, len(part)):
+            a = share_of(part.loc[i - 1, "positive"], part.loc[i - 1, "answered"])
+            b = share_of(part.loc[i, "positive"], part.loc[i, "answered"])
+            if a is not None and b is not None and is_clear_change(a, b):
+                changes.append(f"{part.loc[i, 'question']}, wave {part.loc[i - 1, 'wave']} to "
+                               f"{part.loc[i, 'wave']} ({describe_change(a, b).replace(': a clear change', '')})")
+    text = f"{len(waves)} waves from {waves[0]} to {waves[-1]}. "
+    if changes:
+        return text + ("Clear changes from one wave to the next (95% intervals not overlapping): " + "; ".join(changes)
+                       + ". Every other change between consecutive waves is no clear change.")
+    return text + "No change from one wave to the next is a clear change (the 95% intervals overlap every time)."

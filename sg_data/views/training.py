@@ -8,7 +8,10 @@ import pandas as pd
 
 from ..periods import Period
 from ..present import is_missing
-from .common import _sum_or_na, first_row, share_item, value, with_shares
+from .. import present
+from ..stats import describe_change
+from .common import (_sum_or_na, count_text, first_row, share_item, share_label, share_of, total, value, with_flags,
+                     with_shares)
 
 
 def section(figures, period: Period) -> Optional[dict]:
@@ -116,3 +119,132 @@ def coverage_groups(figures, period: Period, services: tuple = ()) -> pd.DataFra
     out["in_date"] = out["in_date"].astype("Int64")
     out["required"] = out["required"].astype("Int64")
     return with_shares(out, "in_date", "required")
+
+
+def snapshot_of(frame: pd.DataFrame):
+    return None if frame is None or frame.empty else frame["snapshot_date"].iloc[0]
+
+
+def compare_words(now, before, snapshot_now, snapshot_before, before_label: str) -> Optional[str]:
+    """The comparison under a headline figure; None where there is nothing to compare."""
+    if snapshot_before is None:
+        return f"{before_label}: no snapshot to compare with."
+    if snapshot_before == snapshot_now:
+        return f"{before_label} uses the same snapshot."
+    a = share_of(before["in_date"], before["required"]) if before is not None else None
+    b = share_of(now["in_date"], now["required"])
+    if a is None or b is None or not a.of or not b.of:
+        return None
+    return f"Against {before_label} (snapshot {present.date(snapshot_before)}): {describe_change(a, b)}."
+
+
+def headline_figures(groups: pd.DataFrame, before_groups: pd.DataFrame, snapshot, snapshot_before,
+                     before_label: str) -> list[tuple[str, str, str]]:
+    """(label, figure, detail) for Staff, Councillors and Everyone."""
+    names = {"Everyone": "Everyone (staff and councillors)", "Staff": "Staff", "Councillors": "Councillors"}
+    before = before_groups.set_index("group")
+    out = []
+    for row in groups.to_dict("records"):
+        prior = before.loc[row["group"]] if row["group"] in before.index else None
+        s = share_of(row["in_date"], row["required"])
+        interval = present.interval(s) if s is not None and s.of else None
+        detail = " ".join(t for t in (f"95% confidence interval {interval}." if interval else None,
+                                      compare_words(row, prior, snapshot, snapshot_before, before_label)) if t)
+        out.append((names[row["group"]], share_label(row["in_date"], row["required"], interval=False), detail))
+    return out
+
+
+def coverage_range(table: pd.DataFrame) -> str:
+    shown = table.dropna(subset=["share"])
+    if shown.empty:
+        return "Every service's coverage is hidden ([c]) because its numbers are small."
+    low, high = shown.loc[shown["share"].idxmin()], shown.loc[shown["share"].idxmax()]
+    if low["service"] == high["service"]:
+        return f"{low['service']}: {low['label']} of required courses in date."
+    return (f"coverage ranges from {low['label']} in date in {low['service']} (the lowest) to {high['label']} "
+            f"in {high['service']} (the highest).")
+
+
+def service_table(by_service: pd.DataFrame) -> pd.DataFrame:
+    table = with_flags(by_service[["service", "in_date", "required", "label"]], ["in_date", "required"])
+    return table.rename(columns={"label": "Coverage (95% interval)"})
+
+
+def course_summary(courses: pd.DataFrame, snapshot) -> str:
+    low = courses.dropna(subset=["share"])
+    if not len(low):
+        return "Coverage by course is hidden ([c]) because the numbers are small."
+    lo, hi = low.loc[low["share"].idxmin()], low.loc[low["share"].idxmax()]
+    return (f"Of {len(courses)} required courses at the {present.date(snapshot)} snapshot, the lowest coverage is "
+            f"{lo['course_label']} ({lo['label']}) and the highest {hi['course_label']} ({hi['label']}).")
+
+
+def course_table(courses: pd.DataFrame) -> pd.DataFrame:
+    table = with_flags(courses[["course", "level", "in_date", "required", "expiring_soon", "label"]],
+                       ["in_date", "required", "expiring_soon"])
+    table["level"] = table["level"].map(lambda v: "" if is_missing(v) else str(int(v)))
+    return table.rename(columns={"label": "Coverage (95% interval)", "expiring_soon": "expiring_in_90_days"})
+
+
+def coverage_trend(figures, snapshot, services: tuple = ()) -> pd.DataFrame:
+    """Staff and councillors at every snapshot up to `snapshot`: council-wide figures for the whole council (shown
+    in every view), the services' own rows added up where services are chosen."""
+    if services:
+        trend = training_trend(figures.get("training_trend"), services)
+    else:
+        snaps = figures.get("training_snapshots")
+        rows = []
+        for r in snaps.to_dict("records"):
+            for group, prefix in (("Staff", "staff_"), ("Councillors", "councillors_")):
+                if r.get(f"{prefix}required"):
+                    rows.append({"snapshot_date": r["snapshot_date"], "group": group, "in_date": r[f"{prefix}in_date"],
+                                 "required": r[f"{prefix}required"]})
+        trend = pd.DataFrame(rows, columns=["snapshot_date", "group", "in_date", "required"])
+        trend["in_date"] = trend["in_date"].astype("Int64")
+        trend["required"] = trend["required"].astype("Int64")
+        trend["snapshot"] = pd.to_datetime(trend["snapshot_date"]).dt.strftime("%Y-%m-%d")
+        trend = with_shares(trend.sort_values(["snapshot_date", "group"], ascending=[True, False])
+                            .reset_index(drop=True)[["snapshot_date", "snapshot", "group", "in_date", "required"]],
+                            "in_date", "required")
+    return trend[trend["snapshot_date"] <= snapshot] if len(trend) else trend
+
+
+def trend_table(trend: pd.DataFrame) -> pd.DataFrame:
+    return (with_flags(trend[["snapshot", "group", "in_date", "required", "label"]], ["in_date", "required"])
+            .rename(columns={"label": "Coverage (95% interval)"}))
+
+
+def trend_summary(trend: pd.DataFrame) -> str:
+    if trend.empty:
+        return "There are no snapshots to show."
+    parts = []
+    for group in ("Staff", "Councillors"):
+        part = trend[(trend["group"] == group)].dropna(subset=["share"])
+        if part.empty:
+            continue
+        first, last = part.iloc[0], part.iloc[-1]
+        low = part.loc[part["share"].idxmin()]
+        text = (f"{group.lower()} coverage was {first['share']:.0%} at {present.date(first['snapshot_date'])} "
+                f"and {last['label'].split(' (')[0]} at {present.date(last['snapshot_date'])}")
+        if low.name not in (first.name, last.name):
+            text += f", lowest {low['share']:.0%} at {present.date(low['snapshot_date'])}"
+        parts.append(text)
+    if not parts:
+        return "Coverage at every snapshot is hidden ([c]) because the numbers are small."
+    sentence = "; ".join(parts)
+    return sentence[:1].upper() + sentence[1:] + "."
+
+
+def expiring(service_frame: pd.DataFrame, snapshot) -> tuple[pd.DataFrame, pd.DataFrame, str]:
+    """People with a required course expiring in 90 days by service: the bars, the table and a sentence."""
+    frame = expiring_by_service(service_frame)
+    people = total(frame["people_expiring_soon"])
+    top = frame.dropna(subset=["people_expiring_soon"])
+    if people == 0:
+        summary = f"No one has a required course expiring within 90 days of {present.date(snapshot)}."
+    else:
+        summary = (f"{count_text(people, people is None)} people have a required course that expires within 90 days "
+                   f"of {present.date(snapshot)}"
+                   + (f"; the most are in {top.iloc[0]['service']} ({int(top.iloc[0]['people_expiring_soon'])})."
+                      if len(top) and top.iloc[0]["people_expiring_soon"] > 0 else "."))
+    return frame, with_flags(frame[["service", "people_expiring_soon"]], ["people_expiring_soon"]), summary
