@@ -315,7 +315,7 @@ def test_check_names_every_broken_rule():
         "band / none: is a zero, which is always shown (an attacker can prove 0 to 0)",
     ]
     error = DisclosureError(failures)
-    assert str(error).startswith("the publication is not safe to publish: 5 cell(s) fail")
+    assert str(error).startswith("the publication is not safe to publish: 5 problem(s) in the attacker's check")
     assert "band / 12-24h" in str(error)
 
 

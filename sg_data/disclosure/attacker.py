@@ -21,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+# scipy ships HiGHS with its bindings; linprog cannot warm-start, so the model
+# is driven directly (pinned scipy; the tests exercise every call).
 from scipy.optimize._highspy import _core as _highs
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import connected_components

@@ -14,13 +14,16 @@ The rules are metrics.md's ("Disclosure control"):
 The algorithm, deterministic (cells in the order they were added break ties):
 
 1. hide the primary cells and the small staff groups;
-2. the line rule: an identity whose only unknown is a hidden cell gives it
-   away, so one of its other cells is hidden too; repeated until no identity
-   has a lone hidden cell;
-3. the attack, per component (identities joined by unknowns): every hidden
-   cell not yet shown safe is tested (:meth:`Component.verify`); each one that
-   fails gets a complement from its own identities (see :func:`_choose`),
-   unless a complement added this round already sits in one of them; back to 2.
+2. the line rule: an identity gives a hidden cell away when it is its only
+   unknown, or when its unknowns are all parts adding up to under the
+   threshold (none of them can then reach it); each such identity gets a
+   complement from its own cells (see :func:`_choose`), repeated until none
+   gives anything away;
+3. the attack, per component (identities joined by unknowns), one warm-started
+   programme each: every hidden cell not yet shown safe is tested
+   (:meth:`Component.verify`); each one that fails gets a complement from its
+   own identities, unless a complement added this round already sits in one
+   of them; back to 2 with the identities the new complements touch.
 
 Hiding more only widens what the attacker cannot rule out, so a cell shown safe
 stays safe, and the loop ends: at worst every candidate near a failing cell is
@@ -77,7 +80,7 @@ class DisclosureError(Exception):
         more = f"; and {len(self.failures) - 5} more" if len(self.failures) > 5 else ""
         super().__init__(
             f"the publication is not safe to publish: {len(self.failures)} "
-            f"cell(s) fail the attacker's check: {shown}{more}"
+            f"problem(s) in the attacker's check: {shown}{more}"
         )
 
 
