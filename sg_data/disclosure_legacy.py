@@ -1,4 +1,8 @@
-"""Disclosure control for the Scrutiny view and every published export.
+"""Per-table disclosure control (legacy).
+
+The old Scrutiny view (sg_data/scrutiny.py) protects each table on its own with
+this module; sg_data.disclosure protects the publication as one system and
+replaces it. Delete this module with the old view.
 
 The rules are in metrics.md ("Disclosure control"):
 
