@@ -65,6 +65,7 @@ class Publication:
     #: the linear system and the hidden keys it was protected with (kept for the attacker's check; not stored)
     system: object = None
     hidden_keys: frozenset = frozenset()
+    withheld_keys: frozenset = frozenset()
 
 
 # --- 1. the tables -------------------------------------------------------------------------------------
@@ -301,29 +302,31 @@ _RULE = {PEOPLE: "people", PROCESS: "process"}
 
 
 def withheld(cs: CellSet, eqs, threshold: int) -> set:
-    """People cells that break down a council-wide figure that is itself from 1 to the threshold (three overdue
-    concerns, by service): metrics.md keeps such a breakdown officer-only, so it is never published, nor its
-    own breakdowns."""
-    out: set = set()
-    totals = [(t, parts) for t, parts in eqs]
+    """People cells that no suppression can protect, because council-wide figures published as they are (class 2)
+    already bound them below the threshold: three overdue concerns, by service; or a year's late reviews in a
+    service, when the four quarters' council-wide late reviews add up to four. metrics.md keeps such a breakdown
+    officer-only, so it is never published.
+
+    Upper bounds are carried through the identities until nothing changes: a part is at most its total, a total
+    at most the sum of its parts' bounds."""
+    inf = float("inf")
+    upper = {k: (float(v) if cs.klass[k] == PROCESS else inf) for k, v in cs.values.items()}
     changed = True
     while changed:
         changed = False
-        for total, parts in totals:
-            small = cs.klass[total] == PROCESS and 1 <= cs.values[total] <= threshold
-            if small or total in out:
-                for p in parts:
-                    if cs.klass[p] == PEOPLE and p not in out:
-                        out.add(p)
-                        changed = True
-    return out
+        for total, parts in eqs:
+            for p in parts:
+                if upper[total] < upper[p]:
+                    upper[p], changed = upper[total], True
+            bound = sum(upper[p] for p in parts)
+            if bound < upper[total]:
+                upper[total], changed = bound, True
+    return {k for k, v in cs.values.items() if cs.klass[k] == PEOPLE and v >= 1 and upper[k] < threshold}
 
 
-def linear_system(cs: CellSet, eqs, threshold: int):
-    """The publication as the attacker sees it: every cell with its rule, every identity. Returns the system and
-    the cells that are withheld (never published)."""
+def linear_system(cs: CellSet, eqs, unpublished: set):
+    """The publication as the attacker sees it: every cell with its rule, every identity."""
     system = disclosure.System()
-    unpublished = withheld(cs, eqs, threshold)
     for key, value in cs.values.items():
         klass = cs.klass[key]
         if klass == STAFF:
@@ -335,19 +338,39 @@ def linear_system(cs: CellSet, eqs, threshold: int):
         system.add(disclosure.Cell(key, value, rule, cs.group.get(key)))
     for total, parts in eqs:
         system.equal(total, parts)
-    return system, unpublished
+    return system
 
 
-def protect(system, unpublished: set, threshold: int, min_group: int) -> frozenset:
-    """Choose what to hide, then run the attacker's check over everything; returns every hidden key."""
-    protection = disclosure.protect(system, threshold=threshold, min_group=min_group)
-    hidden = frozenset(protection.hidden) | frozenset(unpublished)
-    failures = disclosure.check(system, hidden, threshold=threshold, min_group=min_group)
-    if failures:
-        first = failures[0]
-        raise PublicationError(f"the attacker's check failed for {len(failures)} hidden cells, first "
-                               f"{disclosure.describe(first.key)}: {first.reason}. Nothing was published.")
-    return hidden
+#: rounds of withholding what cannot be protected before the publication gives up
+MAX_ROUNDS = 6
+
+
+def protect(cs: CellSet, eqs, threshold: int, min_group: int, progress: Progress = _quiet):
+    """Choose what to hide, then run the attacker's check over everything.
+
+    A count that no suppression can protect, because what is published as it is (council-wide figures, zeros)
+    already pins it down, is withheld: never published, shown as [c] like any hidden count, and left out of the
+    attacker's programmes as an unknown (metrics.md keeps such breakdowns officer-only). Returns the system, every
+    hidden key and the withheld keys."""
+    unpublished = withheld(cs, eqs, threshold)
+    for round_ in range(MAX_ROUNDS):
+        system = linear_system(cs, eqs, unpublished)
+        try:
+            protection = disclosure.protect(system, threshold=threshold, min_group=min_group)
+        except disclosure.DisclosureError as exc:
+            cannot = {f.key for f in exc.failures if f.key in cs.values and cs.klass[f.key] == PEOPLE}
+            if not cannot or round_ == MAX_ROUNDS - 1:
+                raise PublicationError(f"the figures cannot be protected: {exc}") from None
+            progress(f"Withholding {len(cannot)} counts that cannot be protected, then protecting again", 0.75)
+            unpublished |= cannot
+            continue
+        hidden = frozenset(protection.hidden) | frozenset(unpublished)
+        failures = disclosure.check(system, hidden, threshold=threshold, min_group=min_group)
+        if failures:
+            raise PublicationError(f"the attacker's check failed for {len(failures)} hidden cells, first "
+                                   f"{failures[0]}. Nothing was published.")
+        return system, hidden, frozenset(unpublished)
+    raise PublicationError("the figures cannot be protected")  # not reached: the last round raises
 
 
 # --- 4. the protected tables --------------------------------------------------------------------------------
@@ -389,8 +412,7 @@ def build(con, threshold: int = DEFAULT_THRESHOLD, min_group: int = DEFAULT_MIN_
     groups = _groups(cs, staff_of, figures.period_labels(), grid["_statutory_of"])
     eqs = equations(cs, groups)
     progress(f"Protecting {len(cs.values):,} figures", 0.7)
-    system, unpublished = linear_system(cs, eqs, threshold)
-    hidden = protect(system, unpublished, threshold, min_group)
+    system, hidden, unpublished = protect(cs, eqs, threshold, min_group, progress)
     progress("Writing the protected tables", 0.9)
     out = {}
     for t in catalog.TABLES:
@@ -414,9 +436,11 @@ def build(con, threshold: int = DEFAULT_THRESHOLD, min_group: int = DEFAULT_MIN_
         "service_list": figures.service_list(),
         "cells": len(cs.values),
         "hidden": len(hidden),
+        "withheld": len(unpublished),
     }
     progress("Publication ready", 1.0)
-    return Publication(out, manifest, hidden=len(hidden), cells=len(cs.values), system=system, hidden_keys=hidden)
+    return Publication(out, manifest, hidden=len(hidden), cells=len(cs.values), system=system, hidden_keys=hidden,
+                       withheld_keys=unpublished)
 
 
 def _row_keys(t: Table, frame: pd.DataFrame) -> list[dict]:

@@ -329,8 +329,10 @@ def protect(
         lines = touched
 
     hidden_keys = frozenset(comp.keys[c] for c in np.flatnonzero(state.hidden))
-    if stuck:
-        raise DisclosureError(check(system, hidden_keys, threshold, min_group))
+    if stuck:  # a cell with no complement of its own may have been covered by later ones: only a real failure stops
+        failures = check(system, hidden_keys, threshold, min_group)
+        if failures:
+            raise DisclosureError(failures)
     return Protection(
         hidden=hidden_keys,
         primary=frozenset(comp.keys[c] for c in np.flatnonzero(primary)),
