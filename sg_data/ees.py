@@ -73,12 +73,21 @@ def is_formula(text: str) -> bool:
     return text.startswith(FORMULA_START) and not is_number(text)
 
 
-def read(path: Path) -> tuple[list[str], list[dict]]:
-    with path.open(encoding="utf-8", newline="") as f:
-        reader = csv.reader(f)
-        header = next(reader, [])
-        rows = [dict(zip(header, r)) for r in reader]
-    return header, rows
+def read(path: Path) -> tuple[list[str], list[dict], list[str]]:
+    """The header, the rows as dicts (short rows padded, so that every check can read every column) and the
+    problems reading them."""
+    problems = []
+    try:
+        with path.open(encoding="utf-8", newline="") as f:
+            table = list(csv.reader(f))
+    except (UnicodeDecodeError, csv.Error) as exc:
+        return [], [], [f"{path.name} is not a UTF-8 CSV file ({exc})"]
+    header, body = (table[0], table[1:]) if table else ([], [])
+    for n, r in enumerate(body, 2):
+        if len(r) != len(header):
+            problems.append(f"{path.name} line {n} has {len(r)} cells, the header {len(header)}")
+    rows = [dict(zip(header, r + [""] * (len(header) - len(r)))) for r in body]
+    return header, rows, problems
 
 
 def validate(folder: Path) -> list[str]:
@@ -102,16 +111,17 @@ def validate(folder: Path) -> list[str]:
 
 
 def _check_pair(data_path: Path, meta_path: Path) -> list[str]:
-    header, rows = read(data_path)
-    meta_header, meta = read(meta_path)
-    problems = _check_header(header, meta_header)
+    header, rows, problems = read(data_path)
+    meta_header, meta, meta_problems = read(meta_path)
+    problems += meta_problems + _check_header(header, meta_header)
     if problems:
         return problems  # the rest reads columns by name
     problems += _check_meta(meta, header, rows)
     problems += _check_time(rows)
     problems += _check_geography(header, rows)
     filters = [m["col_name"] for m in meta if m["col_type"] == "Filter" and m["col_name"] in header]
-    groups = [m["filter_grouping_column"] for m in meta if m["col_type"] == "Filter" and m["filter_grouping_column"]]
+    groups = [m["filter_grouping_column"] for m in meta
+              if m["col_type"] == "Filter" and m["filter_grouping_column"] in header]
     indicators = [m["col_name"] for m in meta if m["col_type"] == "Indicator" and m["col_name"] in header]
     problems += _check_values(rows, filters, groups, indicators, meta)
     problems += _check_injection(rows, meta)

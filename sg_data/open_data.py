@@ -82,8 +82,11 @@ def council_from_env(env=None) -> Council:
 # --- cells --------------------------------------------------------------------------------------------------
 
 def text(value) -> str:
-    """A text cell safe in a spreadsheet: one line, no spaces at its ends, never read as a formula."""
-    s = " ".join(str(value).split()) if value is not None and not pd.isna(value) else ""
+    """A text cell safe in a spreadsheet: one line, no control or invisible characters (a right-to-left override
+    could make a name read as another), no spaces at its ends, never read as a formula."""
+    if value is None or pd.isna(value):
+        return ""
+    s = " ".join("".join(ch if ch.isprintable() else " " for ch in str(value)).split())
     return "'" + s if ees.is_formula(s) else s
 
 
@@ -518,7 +521,7 @@ def write(pub, folder: Path, council: Council | None = None) -> None:
     (folder / GUIDANCE).write_text(_guidance(sets, pub, council), encoding="utf-8")
     problems = validate(folder)
     if problems:
-        raise OpenDataError(f"the open data breaks the EES rules ({len(problems)} problems), first: {problems[0]}")
+        raise OpenDataError(f"the open data breaks the EES rules, first of {len(problems)}: {problems[0]}")
 
 
 __all__ = ["write", "validate", "data_sets", "Council", "council_from_env", "OpenDataError", "text"]
