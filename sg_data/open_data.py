@@ -150,11 +150,11 @@ class Column:
     default: str = ""
 
 
-def F(name, label, hint="", group="", default=""):
+def filter_(name, label, hint="", group="", default=""):
     return Column(name, "Filter", label, hint=hint, group=group, default=default)
 
 
-def I(name, label, unit="", dp=0):
+def indicator(name, label, unit="", dp=0):
     return Column(name, "Indicator", label, unit=unit, dp=dp)
 
 
@@ -215,10 +215,10 @@ def _concerns(t: dict, first) -> list[DataSet]:
                      for p in parts if len(p)], ignore_index=True)
     raw = _since(raw, first)
     raw["concerns"] = _fmt(raw["concerns"], raw["concerns_suppressed"])
-    columns = (F("service", "Service", "The council service of the member of staff who raised the concern"),
-               F("category", "Category of concern", "The council's own category",
+    columns = (filter_("service", "Service", "The council service of the member of staff who raised the concern"),
+               filter_("category", "Category of concern", "The council's own category",
                  group="statutory_category"),
-               I("concerns", "Concerns raised"))
+               indicator("concerns", "Concerns raised"))
     about = ("Safeguarding concerns raised, by the service that raised them and by category. Categories are grouped "
              "by the statutory category they map to; a row whose category is Total within a statutory category is "
              "that statutory category's total.")
@@ -243,15 +243,15 @@ def _timeliness(t: dict, target: int, first) -> list[DataSet]:
     out["reviewed_within_target_pct"] = _pct(f["within_target"], _flag(f, "within_target"),
                                              f["in_denominator"], _flag(f, "in_denominator"))
     out["median_hours_to_review"] = _fmt(f["median_hours_to_review"], _flag(f, "median_hours_to_review"), 1)
-    columns = (F("service", "Service", "The council service of the member of staff who raised the concern"),
-               I("concerns_raised", "Concerns raised"),
-               I("clock_running", "Not yet reviewed, still within the target"),
-               I("in_denominator", "Concerns counted for timeliness"),
-               I("reviewed_within_target", f"Reviewed within {target} hours"),
-               I("reviewed_late", f"Reviewed after {target} hours"),
-               I("overdue_unreviewed", "Overdue, not yet reviewed"),
-               I("reviewed_within_target_pct", f"Percentage reviewed within {target} hours", "%", 1),
-               I("median_hours_to_review", "Median hours to review", dp=1))
+    columns = (filter_("service", "Service", "The council service of the member of staff who raised the concern"),
+               indicator("concerns_raised", "Concerns raised"),
+               indicator("clock_running", "Not yet reviewed, still within the target"),
+               indicator("in_denominator", "Concerns counted for timeliness"),
+               indicator("reviewed_within_target", f"Reviewed within {target} hours"),
+               indicator("reviewed_late", f"Reviewed after {target} hours"),
+               indicator("overdue_unreviewed", "Overdue, not yet reviewed"),
+               indicator("reviewed_within_target_pct", f"Percentage reviewed within {target} hours", "%", 1),
+               indicator("median_hours_to_review", "Median hours to review", dp=1))
     about = (f"How quickly concerns were reviewed against the {target}-hour target, council-wide (service Total) "
              "and by service.")
     return _split("review_timeliness", "Review timeliness", about,
@@ -303,11 +303,11 @@ def _training(t: dict, labels: list[str]) -> list[DataSet]:
     out["in_date"] = _fmt(raw["in_date"], raw["in_date_suppressed"])
     out["in_date_pct"] = _pct(raw["in_date"], raw["in_date_suppressed"], raw["required"], raw["required_suppressed"])
     out["expiring_90_days"] = _fmt(raw["expiring_soon"], raw["expiring_soon_suppressed"])
-    columns = (F("staff_group", "Staff group", "Staff, or councillors"),
-               F("service", "Service"),
-               I("required", "Required courses"), I("in_date", "Required courses in date"),
-               I("in_date_pct", "Percentage of required courses in date", "%", 1),
-               I("expiring_90_days", "In date, expiring within 90 days"))
+    columns = (filter_("staff_group", "Staff group", "Staff, or councillors"),
+               filter_("service", "Service"),
+               indicator("required", "Required courses"), indicator("in_date", "Required courses in date"),
+               indicator("in_date_pct", "Percentage of required courses in date", "%", 1),
+               indicator("expiring_90_days", "In date, expiring within 90 days"))
     about = ("Safeguarding training coverage: of the courses people's roles require, those in date. Each period "
              "shows the latest snapshot of the training matrix on or before its end.")
     return _split("training_coverage", "Training coverage", about,
@@ -344,11 +344,11 @@ def _survey(t: dict) -> list[DataSet]:
     raw = pd.concat(parts, ignore_index=True)
     raw["time_key"] = raw["survey_wave"].map(closed).map(_fy_of)
     latest = waves.sort_values("closed_on")["survey_wave"].iloc[-1]
-    columns = (F("survey_wave", "Survey wave", "One round of the staff safeguarding questionnaire", default=latest),
-               F("question", "Question", "Total: the wave as a whole"),
-               I("invited", "Staff invited"), I("respondents", "Respondents"),
-               I("response_rate_pct", "Response rate", "%", 1), I("answered", "Respondents who answered"),
-               I("positive", "Positive answers"), I("positive_pct", "Percentage of answers positive", "%", 1))
+    columns = (filter_("survey_wave", "Survey wave", "One round of the staff safeguarding questionnaire", default=latest),
+               filter_("question", "Question", "Total: the wave as a whole"),
+               indicator("invited", "Staff invited"), indicator("respondents", "Respondents"),
+               indicator("response_rate_pct", "Response rate", "%", 1), indicator("answered", "Respondents who answered"),
+               indicator("positive", "Positive answers"), indicator("positive_pct", "Percentage of answers positive", "%", 1))
     about = ("The staff safeguarding questionnaire: each wave (question Total: invited, respondents, response rate) "
              "and each question (answers and positive answers). A wave's period is the financial year it closed in.")
     return _split("survey", "Staff survey", about, ("survey_wave", "respondents", "positive_share"), columns,
@@ -373,10 +373,10 @@ def _self_assessment(t: dict) -> list[DataSet]:
                         "standards": _fmt(raw["standards"], no),
                         "standards_pct": _pct(raw["standards"], no, raw["of_standards"], no)})
     latest = f.sort_values("year_end_date")
-    columns = (F("audit_year", "Audit year", default=latest["audit_year"].iloc[-1]),
-               F("framework", "Self-assessment framework", default=latest["framework"].iloc[-1]),
-               F("rating", "Rating shown", "Red, Amber, Green or Blue; Total: all standards"),
-               I("standards", "Standards"), I("standards_pct", "Percentage of standards", "%", 1))
+    columns = (filter_("audit_year", "Audit year", default=latest["audit_year"].iloc[-1]),
+               filter_("framework", "Self-assessment framework", default=latest["framework"].iloc[-1]),
+               filter_("rating", "Rating shown", "Red, Amber, Green or Blue; Total: all standards"),
+               indicator("standards", "Standards"), indicator("standards_pct", "Percentage of standards", "%", 1))
     about = ("The council's safeguarding self-assessment: standards at each rating in each audit year. The period is "
              "the year the audit year ends in (2014-15 ends in 2015).")
     order = {"rating": ["Red", "Amber", "Green", "Blue"]}
@@ -396,14 +396,14 @@ def _outcomes(t: dict) -> list[DataSet]:
     out["success_pct"] = _pct(f["positive"], _flag(f, "positive"), f["engaged"], _flag(f, "engaged"))
     out["negative_pct"] = _pct(f["negative"], _flag(f, "negative"), f["engaged"], _flag(f, "engaged"))
     first = f.sort_values(["service", "programme", "measure"]).iloc[0]
-    columns = (F("service", "Service", default=first["service"]),
-               F("programme", "Programme", default=first["programme"]),
-               F("measure", "Outcome measure", default=first["measure"]),
-               I("sought", "People sought"), I("engaged", "People engaged"),
-               I("positive", "Positive outcome"), I("negative", "Negative outcome"), I("unknown", "Outcome unknown"),
-               I("reach_pct", "Reach: engaged of sought", "%", 1),
-               I("success_pct", "Success rate: positive of engaged", "%", 1),
-               I("negative_pct", "Negative rate: negative of engaged", "%", 1))
+    columns = (filter_("service", "Service", default=first["service"]),
+               filter_("programme", "Programme", default=first["programme"]),
+               filter_("measure", "Outcome measure", default=first["measure"]),
+               indicator("sought", "People sought"), indicator("engaged", "People engaged"),
+               indicator("positive", "Positive outcome"), indicator("negative", "Negative outcome"), indicator("unknown", "Outcome unknown"),
+               indicator("reach_pct", "Reach: engaged of sought", "%", 1),
+               indicator("success_pct", "Success rate: positive of engaged", "%", 1),
+               indicator("negative_pct", "Negative rate: negative of engaged", "%", 1))
     about = ("Each programme's funnel by financial year: people sought, engaged, and of those engaged the positive, "
              "negative and unknown outcomes. x: not recorded.")
     return _split("outcomes", "Outcomes", about, ("outcome_funnel", "reach", "success", "negative_rate",
