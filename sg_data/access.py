@@ -28,7 +28,7 @@ VIEWS = ("officer", "scrutiny")
 # every SG_ variable the project reads; any other SG_ name is taken for a typo and refused
 KNOWN_SETTINGS = frozenset({
     "SG_VIEW", "SG_SUPPRESS_THRESHOLD", "SG_MIN_GROUP", "SG_DB", "SG_ROLES_FILE", "SG_NAMES_FILE",
-    "SG_PSEUDONYM_KEY_FILE", "SG_COUNCIL_NAME", "SG_COUNCIL_CODE",
+    "SG_PSEUDONYM_KEY_FILE", "SG_COUNCIL_NAME", "SG_COUNCIL_CODE", "SG_COUNCIL_OLD_LA_CODE",
 })
 
 

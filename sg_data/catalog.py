@@ -29,6 +29,8 @@ from . import queries
 #: disclosure classes (metrics.md): people at risk by attribute, council-wide process figures, staff,
 #: and reference tables that count no one
 PEOPLE, PROCESS, STAFF, REFERENCE, ROW_LEVEL = "people", "process", "staff", "reference", "row_level"
+#: aggregates the officer view shows that the publication does not carry (yet): never published
+OFFICER_ONLY = "officer_only"
 
 #: the review statuses (metrics.md, Review timeliness) and the groups of them a table shows
 STATUSES = ("within_target", "late", "overdue_unreviewed", "clock_running")
@@ -76,7 +78,7 @@ class Table:
 
     @property
     def published(self) -> bool:
-        return self.klass != ROW_LEVEL
+        return self.klass not in (ROW_LEVEL, OFFICER_ONLY)
 
 
 def _timeliness_dims(row: dict) -> dict:
@@ -148,6 +150,8 @@ TABLES: tuple[Table, ...] = (
           "Council-wide training coverage at every snapshot, staff and councillors apart.",
           counts=(Count("required", "required"), Count("in_date", "in_date"),
                   Count("expiring_soon", "expiring_soon"))),
+    Table("training_completions", "training_completions_by_course_year", "all", OFFICER_ONLY, "training_coverage",
+          "Completions of each course in each calendar year, from the latest snapshot that records them."),
     # --- staff survey: class 3 --------------------------------------------------------------------------
     Table("survey_waves", "survey_waves_summary", "all", PROCESS, "respondents",
           "Each wave of the staff survey: when it closed, who was asked and how many answered."),

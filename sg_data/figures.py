@@ -70,6 +70,13 @@ class StoreFigures:
 
     def __init__(self, con):
         self.con = con
+        self._coverage: Optional[dict] = None  # set only on a pinned copy
+
+    def pinned(self) -> "StoreFigures":
+        """A copy that reads what the data covers once (for many figures of one unchanging store)."""
+        copy = StoreFigures(self.con)
+        copy._coverage = self.coverage()
+        return copy
 
     def get(self, name: str, period: Optional[Period] = None, target_hours: float = DEFAULT_TARGET_HOURS
             ) -> pd.DataFrame:
@@ -92,11 +99,15 @@ class StoreFigures:
 
     # --- what the data covers ------------------------------------------------------------------------
     def as_of(self) -> Optional[dt.datetime]:
+        if self._coverage is not None:
+            return self._coverage["as_of"]
         value = queries.run(self.con, "concerns_as_of")["as_of"].iloc[0]
         return None if value is None or pd.isna(value) else pd.Timestamp(value).to_pydatetime()
 
     def coverage(self) -> dict:
         """The first and last day with concerns, and the as-of time."""
+        if self._coverage is not None:
+            return self._coverage
         row = queries.run(self.con, "concerns_as_of").iloc[0]
         if pd.isna(row["latest_raised_at"]):
             return {"first": None, "last": None, "as_of": None}

@@ -125,24 +125,6 @@ class Share:
         return {"count": self.count, "of": self.of}
 
 
-def format_count(value: int | None, suppressed: bool) -> str:
-    """A count as shown: ``"[c]"`` when suppressed, otherwise the number.
-
-    Zero is shown as ``"0"``. A missing value that is not suppressed is
-    ``"[x]"`` (not available). No thousands separator, so the text matches
-    the figures in exports.
-    """
-    if suppressed:
-        return SUPPRESSED
-    if value is None or _is_missing(value):
-        return NOT_AVAILABLE
-    if isinstance(value, float):
-        if not value.is_integer():
-            raise ValueError(f"a count must be a whole number, got {value!r}")
-        return str(int(value))
-    return str(operator.index(value))
-
-
 def _is_missing(value: object) -> bool:
     try:
         return bool(value != value)  # NaN, pandas.NA (raises)

@@ -39,7 +39,7 @@ def test_values_read():
         ({"SG_SUPPRESS_THRESHOLD": "five"}, "SG_SUPPRESS_THRESHOLD=five is not a whole number from 1 to 50"),
         ({"SG_MIN_GROUP": "0"}, "SG_MIN_GROUP=0 is not a whole number from 1 to 100"),
         ({"SG_DB": " "}, "SG_DB is set but empty"),
-        ({"SG_VEIW": "officer"}, "SG_VEIW is not a setting; known: SG_DB, "),
+        ({"SG_VEIW": "officer"}, "SG_VEIW is not a setting; known: SG_COUNCIL_CODE, SG_COUNCIL_NAME, "),
     ],
 )
 def test_a_bad_setting_refuses_with_one_line(env, error):

@@ -26,7 +26,7 @@ from sg_data.disclosure import (
     check,
     protect,
 )
-from sg_data.disclosure_legacy import suppress_list, suppress_table
+from .legacy_disclosure import suppress_list, suppress_table
 
 THRESHOLD = 5
 

@@ -73,7 +73,7 @@ def test_a_new_cursor_cannot_unlock(hard):
 
 
 def test_pandas_replacement_scans_are_external_access(hard):
-    frame = pd.DataFrame({"x": [1]})  # noqa: F841 - the scan would look it up by name
+    pd.DataFrame({"x": [1]})  # noqa: F841 - the scan would look it up by name
     with pytest.raises(duckdb.CatalogException):
         hard.execute("select * from frame")
 

@@ -249,18 +249,3 @@ def test_definitions_lists_every_term_by_area():
     for symbol in ("[c]", "[x]", "[z]"):
         assert f"**{symbol}**" in shown
     assert "council's metric definitions" in shown
-
-
-# --- the Scrutiny view --------------------------------------------------------------------------
-
-@pytest.mark.parametrize("page, period", [("concerns", "2023-24 Q3"), ("timeliness", "2026-27 Q2"), ("data", None)])
-def test_scrutiny_view_hides_row_level_lists(monkeypatch, page, period):
-    monkeypatch.setenv("SG_VIEW", "scrutiny")
-    at = open_page(page, period)
-    words = texts(at)
-    if page == "timeliness":
-        assert "for officers only" in words
-        assert not any(m.value == f"**Table: {md_escape('overdue concerns 2026-27 Q2')}**" for m in at.markdown)
-    if page == "data":
-        assert "for officers only" in words
-        assert not any(m.value == f"**Table: {md_escape('quarantined rows')}**" for m in at.markdown)

@@ -24,14 +24,9 @@ NOT_PEOPLE = {"headcount", "invited", "standards", "of_standards", "band_order",
 
 
 @pytest.fixture(scope="session")
-def public_db(sample_db, tmp_path_factory):
-    out = tmp_path_factory.mktemp("public") / "public.duckdb"
-    con = duckdb.connect(str(sample_db), read_only=True)
-    try:
-        publish.publish(con, out, db=sample_db)
-    finally:
-        con.close()
-    return out
+def public_db(publication, tmp_path_factory):
+    """The sample council's publication written as a published store (publish's own writer)."""
+    return publish.write_store(publication, tmp_path_factory.mktemp("public") / "public.duckdb")
 
 
 def small_published_counts(frame: pd.DataFrame) -> list[tuple[str, object]]:
@@ -79,8 +74,10 @@ def test_published_store_holds_no_row_level_table_and_no_small_count(public_db):
     for t in tables:
         cols = [r[0] for r in con.execute(f'describe "{t}"').fetchall()]
         for forbidden in ("concern_id", "staff_id", "response_id", "load_id", "raised_at", "reviewed_at", "line",
-                          "reason", "rows_read", "rows_loaded", "rows_quarantined"):
+                          "reason"):
             assert forbidden not in cols, f"{t} has {forbidden}"
+        if t == "pub_loads_history":  # rows read - rows loaded would give a hidden quarantine count away
+            assert not {"rows_read", "rows_loaded", "rows_replaced", "rows_quarantined"} & set(cols)
         frame = con.execute(f'select * from "{t}"').df()
         name = t.removeprefix("pub_")
         if name in catalog.BY_NAME and catalog.table(name).klass == catalog.PEOPLE:

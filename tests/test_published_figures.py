@@ -23,7 +23,7 @@ import re
 import pandas as pd
 import pytest
 
-from sg_data import briefing, queries, views
+from sg_data import briefing, views
 from sg_data.figures import DEFAULT_TARGET_HOURS, StoreFigures
 from sg_data.contract import KINDS, is_identity, normalise_header
 from sg_data.periods import parse
@@ -40,7 +40,7 @@ def sql(con, text: str, params: dict | None = None) -> pd.DataFrame:
 
 
 def completions(con, year: int, course: str) -> int:
-    frame = queries.run(con, "training_completions_by_course_year")
+    frame = StoreFigures(con).get("training_completions")
     row = frame[(frame["completion_year"] == year) & (frame["course"] == course)]
     assert len(row) == 1, f"no single {course} row for {year}"
     return int(row["people"].iloc[0])

@@ -5,11 +5,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import binomtest
 
+from sg_data import present
 from sg_data.stats import (
     SUPPRESSED,
     Share,
     describe_change,
-    format_count,
     is_clear_change,
     wilson_interval,
 )
@@ -116,13 +116,20 @@ def test_share_rejects_fractions():
         Share(1.5, 3)
 
 
-def test_format_count():
+def test_present_count():
+    """One way to write a count (sg_data.present): thousands separators, [c] where hidden, [x] where missing."""
     assert SUPPRESSED == "[c]"
-    assert format_count(12, suppressed=False) == "12"
-    assert format_count(0, suppressed=False) == "0"
-    assert format_count(3, suppressed=True) == "[c]"
-    assert format_count(None, suppressed=False) == "[x]"
-    assert format_count(12.0, suppressed=False) == "12"
+    assert present.count(12) == "12"
+    assert present.count(0) == "0"
+    assert present.count(3, hidden=True) == "[c]"
+    assert present.count(None) == "[x]"
+    assert present.count(12.0) == "12"
+    assert present.count(1381) == "1,381"
+    assert present.share(1381, 1499) == "1,381 of 1,499, 92%"
+    assert present.share(13, 27, interval=True) == "13 of 27, 48% (31% to 66%)"
+    assert present.share(None, 27) == "[c]"
+    assert present.hours(5.45) == "5.5" and present.hours(None) == "[x]" and present.hours(3, hidden=True) == "[c]"
+    assert present.date("2023-10-04") == "4 October 2023"
 
 
 def test_is_clear_change_both_ways():

@@ -39,18 +39,6 @@ from .system import (
     describe,
 )
 
-# The old per-table functions, for the old Scrutiny view until it is replaced
-# (then delete these and sg_data/disclosure_legacy.py).
-from ..disclosure_legacy import (  # noqa: E402
-    SuppressedTable,
-    attack_ranges,
-    display_value,
-    suppress_frame,
-    suppress_list,
-    suppress_share_frame,
-    suppress_table,
-)
-
 __all__ = [
     "DEFAULT_MIN_GROUP",
     "DEFAULT_THRESHOLD",
@@ -71,11 +59,4 @@ __all__ = [
     "Cell",
     "System",
     "describe",
-    "SuppressedTable",
-    "attack_ranges",
-    "display_value",
-    "suppress_frame",
-    "suppress_list",
-    "suppress_share_frame",
-    "suppress_table",
 ]

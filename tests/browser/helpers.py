@@ -105,10 +105,10 @@ def settle(page, timeout: int = SETTLE_MS, charts: bool = True) -> None:
         wait_for_charts(page)
 
 
-def open_page(page, base: str, stem: str, query: str = "") -> None:
+def open_page(page, base: str, stem: str, query: str = "", timeout: int = SETTLE_MS) -> None:
     page.goto(url_for(base, stem, query))
     page.wait_for_selector('[data-testid="stApp"]', state="attached")
-    settle(page)
+    settle(page, timeout=timeout)
 
 
 def exceptions(page) -> list[str]:

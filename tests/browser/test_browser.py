@@ -379,6 +379,10 @@ def test_small_count_rule_reads_cells_as_meant():
     assert small_counts("Reviewed within 24 hours", "12 of 14, 86%") == []
 
 
+#: how long the first Scrutiny page may take: it builds the whole publication (README, Speed)
+PUBLICATION_MS = 240_000
+
+
 @pytest.fixture(scope="module")
 def scrutiny_view(sample_db, chromium, browser, axe_source):
     """Every page of the Scrutiny view (SG_VIEW=scrutiny on a server of its own), visited once:
@@ -388,8 +392,9 @@ def scrutiny_view(sample_db, chromium, browser, axe_source):
     page = context.new_page()
     visits = {}
     try:
-        for stem in STEMS:
-            h.open_page(page, server.url, stem)
+        for n, stem in enumerate(STEMS):
+            # the first visit builds and protects the publication (with a progress bar): give it time
+            h.open_page(page, server.url, stem, timeout=PUBLICATION_MS if n == 0 else h.SETTLE_MS)
             h.screenshot(page, f"scrutiny-{stem}")
             visits[stem] = {"exceptions": h.exceptions(page),
                             "sidebar": page.locator('[data-testid="stSidebar"]').inner_text(),

@@ -1,0 +1,59 @@
+"""The live store's Scrutiny view (SG_VIEW=scrutiny) under AppTest.
+
+The publication is built once for this module (it takes the time the README's Speed table gives), so the
+Streamlit caches are cleared around the module rather than around each test.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from sg_data.safety import md_escape
+
+from tests.test_pages_concerns import open_page, texts
+
+
+@pytest.fixture(scope="module", autouse=True)
+def scrutiny_store(sample_db):
+    import streamlit as st
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    mp = pytest.MonkeyPatch()
+    mp.setenv("SG_DB", str(sample_db))
+    mp.setenv("SG_VIEW", "scrutiny")
+    yield
+    mp.undo()
+    st.cache_data.clear()
+    st.cache_resource.clear()
+
+
+def small_counts(at) -> list[str]:
+    """Whole-number cells from 1 to 5 in count columns of the page's tables (shares and medians aside)."""
+    found = []
+    for frame in (d.value for d in at.dataframe):
+        for column in frame.columns:
+            if re.search(r"share|%|rate|median|hours|per 100|lower|upper|interval|percentile", str(column), re.I):
+                continue
+            for value in frame[column].astype(str):
+                if re.fullmatch(r"[1-5]", value.strip()):
+                    found.append(f"{column}={value}")
+    return found
+
+
+@pytest.mark.parametrize("page, period", [("concerns", "2023-24 Q3"), ("timeliness", "2026-27 Q2"), ("data", None)])
+def test_scrutiny_view_hides_row_level_lists(page, period):
+    at = open_page(page, period)
+    words = texts(at)
+    assert "Scrutiny" in "\n".join(m.value for m in at.sidebar.markdown) + words
+    if page == "concerns":
+        assert "[c]" in "\n".join(d.value.astype(str).to_csv() for d in at.dataframe), "nothing is hidden"
+        assert not small_counts(at), small_counts(at)
+    if page == "timeliness":
+        assert "for officers only" in words
+        assert not any(m.value == f"**Table: {md_escape('overdue concerns 2026-27 Q2')}**" for m in at.markdown)
+    if page == "data":
+        assert "for officers only" in words
+        assert not any(m.value == f"**Table: {md_escape('quarantined rows')}**" for m in at.markdown)
