@@ -8,16 +8,26 @@ A message never quotes the value it found: this is special-category data.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from .contract import Field, Kind
 
-DATE_FORMATS = (
-    "%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f",
-    "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S.%f",
-    "%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S",
-)
-_FORMATS_SQL = "[" + ", ".join(f"'{f}'" for f in DATE_FORMATS) + "]"
+#: ISO dates, with an optional time; read by DuckDB's own cast
+ISO_DATE = r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?"
+#: UK dates, day first, with an optional time
+UK_DATE = r"\d{1,2}/\d{1,2}/\d{4}( \d{1,2}:\d{2}(:\d{2})?)?"
+UK_FORMATS = ("%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S")
+#: a slashed date whose second number is over 12 can only be month first (US order)
+US_DATE = r"\d{1,2}/(1[3-9]|[2-9]\d)/\d{4}.*"
+#: ... and one whose first number is over 12 can only be day first
+DAY_FIRST = r"(1[3-9]|[2-9]\d)/\d{1,2}/\d{4}.*"
+#: a whole number, or one grouped in thousands (1,250); never 1e3, 12.0 or 1,0,0
+WHOLE = r"[+-]?\d{1,15}"
+GROUPED = r"[+-]?\d{1,3}(,\d{3}){1,4}"
+FINANCIAL_YEAR = r"\d{4}-\d{2}"
+#: dates before this are not plausible for any export
+EARLIEST = dt.date(2000, 1, 1)
 TRUE_WORDS = ("y", "yes", "true", "t", "1")
 FALSE_WORDS = ("n", "no", "false", "f", "0")
 DATE_HELP = "Use 2023-10-04, 2023-10-04 09:15 or 04/10/2023 (day first; US month-first order is never read)."
@@ -31,20 +41,47 @@ class Rule:
     bad_sql: str  # true for a row that breaks the rule; sees raw columns `r_<field>` and typed `<field>`
 
 
+@dataclass(frozen=True)
+class DateForms:
+    """Which date forms one column of one file holds: found once per file, so each value is tried once."""
+
+    iso: bool = True
+    uk: bool = True
+
+
 def _raw(f: Field) -> str:
     return f"r_{f.name}"
 
 
-def parse_sql(f: Field) -> str:
+def _q(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def date_forms_sql(f: Field) -> str:
+    """Counts, over `_raw`, of one date column's forms, and the first line with a month-first date."""
+    raw = _raw(f)
+    return (f"count(*) filter (where regexp_full_match({raw}, {_q(ISO_DATE)})), "
+            f"count(*) filter (where regexp_full_match({raw}, {_q(UK_DATE)})), "
+            f"min(_line) filter (where regexp_full_match({raw}, {_q(US_DATE)})), "
+            f"count(*) filter (where regexp_full_match({raw}, {_q(DAY_FIRST)}))")
+
+
+def parse_sql(f: Field, forms: DateForms | None = None) -> str:
     """The typed value of a field from its text, NULL where it cannot be read."""
     raw = _raw(f)
-    if f.type == "timestamp":
-        return f"try_strptime({raw}, {_FORMATS_SQL})"
-    if f.type == "date":
-        return f"cast(try_strptime({raw}, {_FORMATS_SQL}) as date)"
+    if f.type in ("timestamp", "date"):
+        forms = forms or DateForms()
+        branches = []
+        if forms.iso:
+            branches.append(f"when regexp_full_match({raw}, {_q(ISO_DATE)}) then try_cast({raw} as timestamp)")
+        if forms.uk:
+            fmts = "[" + ", ".join(_q(x) for x in UK_FORMATS) + "]"
+            branches.append(f"when regexp_full_match({raw}, {_q(UK_DATE)}) then try_strptime({raw}, {fmts})")
+        value = f"case {' '.join(branches)} end" if branches else "cast(null as timestamp)"
+        return value if f.type == "timestamp" else f"cast({value} as date)"
     if f.type == "integer":
-        num = f"try_cast(replace({raw}, ',', '') as double)"
-        return f"case when {num} = floor({num}) and abs({num}) < 1e15 then cast({num} as bigint) end"
+        return (f"case when regexp_full_match({raw}, {_q(WHOLE)}) then cast({raw} as bigint) "
+                f"when regexp_full_match({raw}, {_q(GROUPED)}) then cast(replace({raw}, ',', '') as bigint) end")
     if f.type == "boolean":
         t = ", ".join(f"'{w}'" for w in TRUE_WORDS)
         n = ", ".join(f"'{w}'" for w in FALSE_WORDS)
@@ -56,8 +93,19 @@ def parse_sql(f: Field) -> str:
     return raw
 
 
-def field_rules(f: Field) -> list[Rule]:
+def us_order_message(f: Field, line: int, day_first_too: bool) -> str:
+    if day_first_too:
+        return (f"has {f.name} dates in both orders: line {line} has a second number over 12 (month first) while "
+                "others have a first number over 12 (day first), so no date in that column can be trusted. "
+                f"Export every date day first (04/10/2023) or as 2023-10-04. Nothing from it is stored.")
+    return (f"has {f.name} dates in US order, month first: line {line} has a second number over 12. Read day "
+            "first, a date such as 03/04/2023 would be misread, so the file is not read at all. Export dates day "
+            "first (04/10/2023) or as 2023-10-04 and load again.")
+
+
+def field_rules(f: Field, today: dt.date | None = None) -> list[Rule]:
     raw = _raw(f)
+    today = today or dt.date.today()
     rules = []
     if f.required:
         rules.append(Rule("missing-value", f.name,
@@ -66,6 +114,11 @@ def field_rules(f: Field) -> list[Rule]:
     if f.type in ("timestamp", "date"):
         rules.append(Rule("unreadable-date", f.name, f"{f.name} is not a date that can be read. {DATE_HELP}",
                           f"{raw} is not null and {f.name} is null"))
+        latest = today.replace(year=today.year + f.future_years, day=min(today.day, 28))
+        rules.append(Rule("implausible-date", f.name,
+                          f"{f.name} is before 1 January 2000 or more than {f.future_years} year"
+                          f"{'s' if f.future_years > 1 else ''} after the load; check the year at source.",
+                          f"{f.name} < date '{EARLIEST}' or {f.name} > date '{latest}'"))
     elif f.type == "integer":
         rules.append(Rule("not-a-whole-number", f.name, f"{f.name} must be a whole number.",
                           f"{raw} is not null and {f.name} is null"))
@@ -83,6 +136,12 @@ def field_rules(f: Field) -> list[Rule]:
         rules.append(Rule("unknown-value", f.name,
                           f"{f.name} must be one of: {', '.join(f.choices)}.",
                           f"{raw} is not null and {f.name} is null"))
+    if f.format == "financial-year":
+        rules.append(Rule("not-a-financial-year", f.name,
+                          f"{f.name} must be a financial year written like 2020-21: two consecutive years.",
+                          f"{raw} is not null and not coalesce(regexp_full_match({raw}, {_q(FINANCIAL_YEAR)}) "
+                          f"and (cast(left({raw}, 4) as integer) + 1) % 100 = cast(right({raw}, 2) as integer), "
+                          "false)"))
     return rules
 
 
@@ -121,8 +180,8 @@ def duplicate_message(kind: Kind) -> str:
             "neither copy is loaded. Keep one row per " + key + ".")
 
 
-def rules_for(kind: Kind) -> list[Rule]:
-    rules = [r for f in kind.fields for r in field_rules(f)]
+def rules_for(kind: Kind, today: dt.date | None = None) -> list[Rule]:
+    rules = [r for f in kind.fields for r in field_rules(f, today)]
     return rules + CROSS_RULES.get(kind.name, [])
 
 
