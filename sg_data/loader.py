@@ -74,7 +74,8 @@ class FileReport:
         if self.dropped_unknown:
             out.append("         columns not in the contract, not stored: " + ", ".join(self.dropped_unknown))
         for q in self.quarantine[:20]:
-            out.append(f"         line {q['line']}, {q['column_name']}: {q['reason']} [{q['rule']}]")
+            where = f"sheet '{q['part']}', line" if q.get("part") else "line"
+            out.append(f"         {where} {q['line']}, {q['column_name']}: {q['reason']} [{q['rule']}]")
         if len(self.quarantine) > 20:
             out.append(f"         ... and {len(self.quarantine) - 20} more reasons (see the quarantine table)")
         return out
@@ -228,13 +229,15 @@ def _apply(con: duckdb.DuckDBPyConnection, read: ReadFile, sha: str, progress: P
         f"(partition by {key}) as n from _parsed) where n > 1")
     con.execute("create or replace temp table _flags as " + "\nunion all\n".join(flagged))
     file_name = "case when part is null then $name else $name || ' (sheet ' || part || ')' end"
+    in_order = "coalesce(list_position($sheets, part), 0), line, column_name, rule"
+    params = {"name": name, "sheets": read.sheets or [""]}
     con.execute(f"""
         insert into quarantine
         select {load_id}, '{kind.name}', {file_name}, line, column_name, rule, reason from _flags
-        order by part nulls first, line, column_name, rule""", {"name": name})
+        order by {in_order}""", params)
     quarantine = con.execute(
-        f"select {file_name} as file_name, line, column_name, rule, reason from _flags "
-        "order by part nulls first, line, column_name, rule", {"name": name}).df().to_dict("records")
+        f"select {file_name} as file_name, part, line, column_name, rule, reason from _flags order by {in_order}",
+        params).df().to_dict("records")
     quarantined = con.execute("select count(*) from (select distinct part, line from _flags)").fetchone()[0]
 
     fields = ", ".join(kind.field_names)

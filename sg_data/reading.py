@@ -51,6 +51,7 @@ class ReadFile:
     dropped_identity: list[str] = field(default_factory=list)
     dropped_unknown: list[str] = field(default_factory=list)
     skipped_sheets: list[str] = field(default_factory=list)
+    sheets: list[str] = field(default_factory=list)  # the sheets read, in workbook order
     wide_questions: list[str] = field(default_factory=list)
     encoding: str = ""
     delimiter: str = ""
@@ -98,10 +99,10 @@ def _nl_sql(width: int) -> str:
                       f"else 0 end)" for i in range(width))
 
 
-def _record_line(path: Path, record: int) -> int:
+def _record_line(path: Path, record: int, delimiter: str = ",") -> int:
     """The file line a record (1-based, as DuckDB counts them) starts on, for an error message."""
     with open(path, encoding="utf-8-sig", newline="") as fh:
-        reader = csv.reader(fh)
+        reader = csv.reader(fh, delimiter=delimiter)
         line = 1
         try:
             for n, _ in enumerate(reader, start=1):
@@ -136,7 +137,7 @@ def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, name: str, work: Path)
                 width = int(found.group(1))
                 continue
             at = re.search(r"CSV Error on Line: (\d+)", text)
-            line = _record_line(dec.path, int(at.group(1))) if at else None
+            line = _record_line(dec.path, int(at.group(1)), delimiter) if at else None
             where = f" at line {line}" if line else ""
             if "unterminated quote" in text:
                 why = (f"a quoted value{where} is not closed properly (an unbalanced \" quote, or text after "
@@ -151,12 +152,12 @@ def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, name: str, work: Path)
     skips = _skipped_empty_lines(con, dec.empty_lines, width, int(embedded))
     # Every physical line is a record's first line, a line inside a quoted value, or an empty line DuckDB skips.
     if records + embedded + len(skips) != dec.lines:
-        last = con.execute("select max(_rec) from _scan").fetchone()[0] or 0
+        last = _record_line(dec.path, int(records), delimiter) if records else 1
         raise FileRejected(
             name,
             f"is not a well-formed CSV file: its {dec.lines:,} lines do not add up to the {records:,} rows read "
-            f"({int(embedded):,} lines inside quoted values, {len(skips):,} empty). Most likely a \" quote opened "
-            f"near the end (row {last:,}) is never closed and swallows the lines after it. Nothing from it is stored; "
+            f"({int(embedded):,} more lines inside quoted values, {len(skips):,} empty). Most likely a \" quote on "
+            f"line {last:,} is never closed and swallows the lines after it. Nothing from it is stored; "
             "fix the quote and export again.")
     _number_lines(con, width, int(embedded), skips)
     return dec.encoding, delimiter, width, {"records": int(records) + len(skips), "skips": skips}
@@ -192,8 +193,10 @@ def _number_lines(con, width: int, embedded: int, skips: list[int]) -> None:
     base = ("_rec + coalesce(sum(" + _nl_sql(width) + ") over (order by _rec rows between unbounded preceding "
             "and 1 preceding), 0)") if embedded else "_rec"
     if skips:
-        con.execute("create or replace temp table _skips as select unnest($p) as p, "
-                    "generate_subscripts($p, 1) as k", {"p": skips})
+        # skips[k - 1] is the k-th skipped line: a record at or after its position has k lines skipped before it
+        last_k = {p: k for k, p in enumerate(skips, start=1)}
+        con.execute("create or replace temp table _skips as select unnest($p) as p, unnest($k) as k",
+                    {"p": list(last_k), "k": list(last_k.values())})
         con.execute(f"""
             create or replace temp table _cells as
             select c._rec, c._base + coalesce(s.k, 0) as _line, {_cells_sql(width)}
@@ -221,15 +224,18 @@ def _scan_sheet(con, ws, title: str, name: str) -> int:
         cols = {"_rec": pa.array(lines, pa.int64()), "_line": pa.array(lines, pa.int64())}
         for i in range(width):
             cols[f"c{i}"] = pa.array([r[i] if i < len(r) and r[i] != "" else None for r in batch], pa.string())
-        batch_table = pa.table(cols)  # noqa: F841 - read by name below
-        if not created:
-            con.execute("create or replace temp table _cells as select * from batch_table")
-            created = True
-        else:
-            have = len(con.execute("select * from _cells limit 0").description) - 2
-            for i in range(have, width):
-                con.execute(f"alter table _cells add column c{i} varchar")
-            con.execute("insert into _cells by name select * from batch_table")
+        con.register("_batch", pa.table(cols))
+        try:
+            if not created:
+                con.execute("create or replace temp table _cells as select * from _batch")
+                created = True
+            else:
+                have = len(con.execute("select * from _cells limit 0").description) - 2
+                for i in range(have, width):
+                    con.execute(f"alter table _cells add column c{i} varchar")
+                con.execute("insert into _cells by name select * from _batch")
+        finally:
+            con.unregister("_batch")
         batch.clear()
         lines.clear()
 
@@ -281,6 +287,7 @@ def _read_workbook(con, read: ReadFile) -> None:
             if _map_part(con, read, width, title if len(titles) > 1 else None, records, [], first=found == 0,
                          optional=True):
                 found += 1
+                read.sheets.append(title)
             else:
                 read.skipped_sheets.append(title)
     except FileRejected:

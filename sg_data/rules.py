@@ -137,11 +137,13 @@ def field_rules(f: Field, today: dt.date | None = None) -> list[Rule]:
                           f"{f.name} must be one of: {', '.join(f.choices)}.",
                           f"{raw} is not null and {f.name} is null"))
     if f.format == "financial-year":
+        first = f"try_cast(left({raw}, 4) as integer)"
         rules.append(Rule("not-a-financial-year", f.name,
-                          f"{f.name} must be a financial year written like 2020-21: two consecutive years.",
+                          f"{f.name} must be a financial year written like 2020-21: two consecutive years, "
+                          f"from 2000-01 to {today.year}-{(today.year + 1) % 100:02d}.",
                           f"{raw} is not null and not coalesce(regexp_full_match({raw}, {_q(FINANCIAL_YEAR)}) "
-                          f"and (cast(left({raw}, 4) as integer) + 1) % 100 = cast(right({raw}, 2) as integer), "
-                          "false)"))
+                          f"and ({first} + 1) % 100 = try_cast(right({raw}, 2) as integer) "
+                          f"and {first} between {EARLIEST.year} and {today.year}, false)"))
     return rules
 
 

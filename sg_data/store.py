@@ -146,22 +146,30 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
         return open_read_only(path)
     con = _connect_rw(path)
     try:
-        ensure_schema(con)
+        _ensure_schema_of(con, path)
     except BaseException:
         con.close()
         raise
     return con
 
 
-def _connect_rw(path: str | Path) -> duckdb.DuckDBPyConnection:
+def _ensure_schema_of(con, path) -> None:
+    try:
+        ensure_schema(con)
+    except StoreError as exc:
+        raise StoreError(f"{path} {exc}") from None
+
+
+def _connect_rw(path: str | Path, shown: str | Path | None = None) -> duckdb.DuckDBPyConnection:
+    shown = shown or path
     try:
         con = duckdb.connect(str(path))
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
-            raise StoreBusy(f"{path} is open for writing by another process; try again when it has finished.") from None
-        raise StoreError(f"{path} cannot be opened as a DuckDB store ({_first_line(exc)}).") from None
+            raise StoreBusy(f"{shown} is open for writing by another process; try again when it has finished.") from None
+        raise StoreError(f"{shown} cannot be opened as a DuckDB store ({_first_line(exc)}).") from None
     except duckdb.Error as exc:
-        raise StoreError(f"{path} cannot be opened as a DuckDB store ({_first_line(exc)}).") from None
+        raise StoreError(f"{shown} cannot be opened as a DuckDB store ({_first_line(exc)}).") from None
     con.execute(f"set memory_limit = '{LOAD_MEMORY_LIMIT}'")
     return con
 
@@ -255,13 +263,13 @@ def new_version(path: str | Path, wait: bool = False) -> Iterator[duckdb.DuckDBP
             if wal.exists():  # a writer of an older program died before its checkpoint: keep what it wrote
                 shutil.copyfile(wal, work.with_name(work.name + ".wal"))
         try:
-            con = _connect_rw(work)
+            con = _connect_rw(work, shown=path)
             try:
                 version = schema_version(con)
                 if version is not None and version < SCHEMA_VERSION:
                     backup = path.with_name(f"{path.name}.schema{version}.bak")
                     shutil.copyfile(path, backup)
-                ensure_schema(con)
+                _ensure_schema_of(con, path)
                 yield con
                 con.execute("checkpoint")
             finally:

@@ -71,11 +71,13 @@ def sheet_rows(ws, title: str) -> Iterator[tuple[int, list[str]]]:
             f"{_column_letters(max_col)}), larger than any export (at most {MAX_ROWS:,} rows, {MAX_COLUMNS} columns). "
             "Delete the stray cells outside the table, or copy the table to a new workbook, and save again.")
     n = 0
-    for row in ws.iter_rows(values_only=True, max_col=MAX_COLUMNS + 1):
+    for row in ws.iter_rows(values_only=True, max_col=min(max_col, MAX_COLUMNS) + 1 if max_col else None):
         n += 1
         if n > MAX_ROWS:
             raise NotAWorkbook(f"sheet '{title}' has more than {MAX_ROWS:,} rows, more than any export.")
         cells = [cell_text(v) for v in row]
+        while cells and cells[-1] == "":
+            cells.pop()
         if len(cells) > MAX_COLUMNS and any(cells[MAX_COLUMNS:]):
             raise NotAWorkbook(f"sheet '{title}' has a value beyond column {_column_letters(MAX_COLUMNS)}, "
                                "wider than any export. Delete the stray cells outside the table and save again.")
