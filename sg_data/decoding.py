@@ -54,7 +54,7 @@ class _LineCounter:
             return
         if not self.started:
             self.started = True
-            if chunk.startswith((b"\n", b"\r\n")):
+            if chunk.removeprefix(b"\xef\xbb\xbf").startswith((b"\n", b"\r\n")):
                 self.empty.append(1)
         buf = self.carry + chunk
         before = self.newlines - self.carry.count(b"\n")  # newlines ahead of buf

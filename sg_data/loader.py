@@ -24,8 +24,8 @@ import duckdb
 from . import store
 from .contract import KINDS, LOAD_ORDER, Kind
 from .reading import FileRejected, ReadFile, kind_of, read_export
-from .rules import (DUPLICATE_RULE_CODE, DateForms, date_forms_sql, duplicate_message, parse_sql, rules_for,
-                    us_order_message)
+from .rules import (DATE_SHAPES, DUPLICATE_RULE_CODE, DateForms, date_groups_sql, date_order_sql, duplicate_message,
+                    parse_sql, rules_for, shape_of, us_order_message)
 
 Progress = Callable[[str, float], None]
 
@@ -171,14 +171,20 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, kind: Kind | None = No
         return FileReport(name, kind.name, "unchanged",
                           message=f"identical to a file already loaded on {previous[0]:%d/%m/%Y %H:%M}; nothing changed.")
     progress(f"Reading {name}", 0.0)
+    try:
+        # into temp tables, before the transaction: a failed attempt of DuckDB's reader must not abort it
+        read = read_export(con, path, kind)
+    except FileRejected as exc:
+        _drop_work_tables(con)
+        return FileReport(name, kind.name, "rejected", message=exc.message)
+    progress(f"Validating {read.rows_read:,} rows of {name}", 0.3)
     con.execute("begin transaction")
     try:
-        read = read_export(con, path, kind)
-        progress(f"Validating {read.rows_read:,} rows of {name}", 0.3)
         report = _apply(con, read, sha, progress)
         con.execute("commit")
     except FileRejected as exc:
         con.execute("rollback")
+        _drop_work_tables(con)
         return FileReport(name, kind.name, "rejected", message=exc.message)
     except BaseException:
         try:
@@ -190,17 +196,19 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, kind: Kind | None = No
 
 
 def _date_forms(con, kind: Kind, name: str) -> dict[str, DateForms]:
-    """Each date column's forms, found once for the file; a month-first column rejects the file."""
+    """Each date column's formats, found once for the file; a month-first column rejects the file."""
     dated = [f for f in kind.fields if f.type in ("timestamp", "date")]
     if not dated:
         return {}
-    found = con.execute("select " + ", ".join(date_forms_sql(f) for f in dated) + " from _raw").fetchone()
     forms = {}
-    for i, f in enumerate(dated):
-        iso, uk, us_line, day_first = found[4 * i: 4 * i + 4]
-        if us_line is not None:
-            raise FileRejected(name, us_order_message(f, us_line, bool(day_first)))
-        forms[f.name] = DateForms(iso=bool(iso), uk=bool(uk))
+    for f in dated:
+        groups = con.execute(date_groups_sql(f)).fetchall()
+        formats = sorted({DATE_SHAPES[shape] for value, _ in groups if (shape := shape_of(value)) in DATE_SHAPES})
+        if any("/" in x for x in formats):
+            us_line, day_first = con.execute(f"select {date_order_sql(f)} from _raw").fetchone()
+            if us_line is not None:
+                raise FileRejected(name, us_order_message(f, us_line, bool(day_first)))
+        forms[f.name] = DateForms(tuple(formats))
     return forms
 
 

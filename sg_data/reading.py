@@ -24,6 +24,7 @@ from pathlib import Path
 import duckdb
 
 from .contract import KINDS, Kind, column_for, is_identity, normalise_header
+from .decoding import HEAD as HEAD_CHARS
 from .decoding import NotText, decode_file
 from .workbook import NotAWorkbook, open_workbook, sheet_rows
 
@@ -87,7 +88,9 @@ def _head_width(head: str, delimiter: str) -> int:
         rows = list(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter))
     except csv.Error:
         rows = []
-    return max((len(r) for r in rows[:-1] or rows), default=1) or 1
+    if len(head) >= HEAD_CHARS:
+        rows = rows[:-1] or rows  # the last row may be cut short where the head ends
+    return max((len(r) for r in rows), default=1) or 1
 
 
 def _cells_sql(width: int) -> str:
@@ -354,8 +357,11 @@ def _map_part(con, read: ReadFile, width: int, part: str | None, records: int, s
         _missing_header(con, read)
     header = top[header_at]
     header_rec = con.execute(f"select _rec from _cells order by _rec limit 1 offset {header_at}").fetchone()[0]
-    trimmed = [f"nullif(trim(c{i}, $ws), '')" for i in range(width)]
-    nonblank = " or ".join(f"{t} is not null" for t in trimmed)
+    # trim only a value that starts or ends with white space: DuckDB's trim is costly over millions of cells
+    trimmed = [f"nullif(case when c{i}[1] <= ' ' or c{i}[-1] <= ' ' or c{i}[1] = chr(160) or c{i}[-1] = chr(160) "
+               f"then trim(c{i}, '{WHITESPACE}') else c{i} end, '')" for i in range(width)]
+    body = (f"(select * from (select _line, {', '.join(f'{t} as t{i}' for i, t in enumerate(trimmed))} from _cells "
+            f"where _rec > {header_rec}) where {' or '.join(f't{i} is not null' for i in range(width))})")
 
     mapped: dict[int, str] = {}
     seen: dict[str, str] = {}
@@ -384,23 +390,20 @@ def _map_part(con, read: ReadFile, width: int, part: str | None, records: int, s
                                      "Remove one and load again.")
         seen[target] = h
         mapped[i] = target
-    below = f"from _cells where _rec > {header_rec}"
     for i in blank_headed:
-        if con.execute(f"select count(*) {below} and {trimmed[i]} is not null", {"ws": WHITESPACE}).fetchone()[0]:
+        if con.execute(f"select count(*) from {body} where t{i} is not null").fetchone()[0]:
             read.dropped_unknown.append(f"(blank header, column {i + 1})")
     for i in range(len(header), width):  # values past the header's last column
-        if con.execute(f"select count(*) {below} and {trimmed[i]} is not null", {"ws": WHITESPACE}).fetchone()[0]:
+        if con.execute(f"select count(*) from {body} where t{i} is not null").fetchone()[0]:
             read.dropped_unknown.append(f"(no header, column {i + 1})")
 
     header_line_skips = sum(1 for p in skips if p <= header_rec)
     read.header_rows += header_rec + header_line_skips
     read.rows_in_file += records
-    nonblank_rows = con.execute(f"select count(*) {below} and ({nonblank})", {"ws": WHITESPACE}).fetchone()[0]
-    read.rows_read += nonblank_rows
-    read.blank_rows += records - header_rec - header_line_skips - nonblank_rows
+    nonblank_rows = 0
 
     part_sql = "null" if part is None else "$part"
-    params = {"ws": WHITESPACE, **({"part": part} if part is not None else {})}
+    params = {"part": part} if part is not None else {}
     if wide_form:
         if not wide:
             raise FileRejected(name, "has neither a question_id column (long form) nor question columns (wide form).")
@@ -411,17 +414,21 @@ def _map_part(con, read: ReadFile, width: int, part: str | None, records: int, s
             if not t.startswith("q:"):
                 continue
             cols = ", ".join(
-                f"{trimmed[ids[f.name]]}" if f.name in ids
-                else ("$q" + str(i) if f.name == "question_id" else (trimmed[i] if f.name == "answer" else "null"))
+                f"t{ids[f.name]}" if f.name in ids
+                else ("$q" + str(i) if f.name == "question_id" else (f"t{i}" if f.name == "answer" else "null"))
                 for f in kind.fields)
             params[f"q{i}"] = t[2:]
-            selects.append(f"select _line, {part_sql}, {cols} {below} and ({nonblank})")
+            selects.append(f"select _line, {part_sql}, {cols} from {body}")
+        nonblank_rows = con.execute(f"select count(*) from {body}").fetchone()[0]
         con.execute(f"insert into _raw select * from ({' union all '.join(selects)}) order by 1, "
                     f"{2 + kind.field_names.index('question_id') + 1}", params)
     else:
         by_field = {t: i for i, t in mapped.items()}
-        cols = ", ".join(trimmed[by_field[f.name]] if f.name in by_field else "null" for f in kind.fields)
-        con.execute(f"insert into _raw select _line, {part_sql}, {cols} {below} and ({nonblank})", params)
+        cols = ", ".join(f"t{by_field[f.name]}" if f.name in by_field else "null" for f in kind.fields)
+        nonblank_rows = con.execute(f"insert into _raw select _line, {part_sql}, {cols} from {body}",
+                                    params).fetchone()[0]
+    read.rows_read += nonblank_rows
+    read.blank_rows += records - header_rec - header_line_skips - nonblank_rows
     return True
 
 

@@ -13,15 +13,25 @@ from dataclasses import dataclass
 
 from .contract import Field, Kind
 
-#: ISO dates, with an optional time; read by DuckDB's own cast
-ISO_DATE = r"\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?)?"
-#: UK dates, day first, with an optional time
-UK_DATE = r"\d{1,2}/\d{1,2}/\d{4}( \d{1,2}:\d{2}(:\d{2})?)?"
-UK_FORMATS = ("%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S")
-#: a slashed date whose second number is over 12 can only be month first (US order)
-US_DATE = r"\d{1,2}/(1[3-9]|[2-9]\d)/\d{4}.*"
-#: ... and one whose first number is over 12 can only be day first
-DAY_FIRST = r"(1[3-9]|[2-9]\d)/\d{1,2}/\d{4}.*"
+def _date_shapes() -> dict[str, str]:
+    """Each accepted date shape (digits as 9) and its strptime format: ISO, and UK day first."""
+    shapes = {"9999-99-99": "%Y-%m-%d"}
+    for sep in (" ", "T"):
+        shapes[f"9999-99-99{sep}99:99"] = f"%Y-%m-%d{sep}%H:%M"
+        shapes[f"9999-99-99{sep}99:99:99"] = f"%Y-%m-%d{sep}%H:%M:%S"
+        for k in range(1, 7):
+            shapes[f"9999-99-99{sep}99:99:99.{'9' * k}"] = f"%Y-%m-%d{sep}%H:%M:%S.%f"
+    for d in ("9", "99"):
+        for m in ("9", "99"):
+            shapes[f"{d}/{m}/9999"] = "%d/%m/%Y"
+            for h in ("9", "99"):
+                shapes[f"{d}/{m}/9999 {h}:99"] = "%d/%m/%Y %H:%M"
+                shapes[f"{d}/{m}/9999 {h}:99:99"] = "%d/%m/%Y %H:%M:%S"
+    return shapes
+
+
+#: the shapes of date a column may hold; which of them a file uses is found once per file and column
+DATE_SHAPES = _date_shapes()
 #: a whole number, or one grouped in thousands (1,250); never 1e3, 12.0 or 1,0,0
 WHOLE = r"[+-]?\d{1,15}"
 GROUPED = r"[+-]?\d{1,3}(,\d{3}){1,4}"
@@ -43,10 +53,9 @@ class Rule:
 
 @dataclass(frozen=True)
 class DateForms:
-    """Which date forms one column of one file holds: found once per file, so each value is tried once."""
+    """The strptime formats one date column of one file uses: found once per file, each value tried once."""
 
-    iso: bool = True
-    uk: bool = True
+    formats: tuple[str, ...] = tuple(dict.fromkeys(DATE_SHAPES.values()))
 
 
 def _raw(f: Field) -> str:
@@ -57,27 +66,43 @@ def _q(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def date_forms_sql(f: Field) -> str:
-    """Counts, over `_raw`, of one date column's forms, and the first line with a month-first date."""
+def date_groups_sql(f: Field) -> str:
+    """Over `_raw`: one date column's values grouped so that each group has one shape, with one value of each
+    group (its shape names the group's format). Cheap string functions only; each value is parsed once, later.
+
+    Values made only of digit runs between single separators, of one length, with the first (and for / - :
+    the last) position of each separator alike, have one shape: an accepted shape has each of / - : at most
+    twice, and an extra one between two others would make a double separator."""
     raw = _raw(f)
-    return (f"count(*) filter (where regexp_full_match({raw}, {_q(ISO_DATE)})), "
-            f"count(*) filter (where regexp_full_match({raw}, {_q(UK_DATE)})), "
-            f"min(_line) filter (where regexp_full_match({raw}, {_q(US_DATE)})), "
-            f"count(*) filter (where regexp_full_match({raw}, {_q(DAY_FIRST)}))")
+    key = ", ".join([f"strpos({raw}, '{c}')" for c in "/-: T."]
+                    + [f"strpos(reverse({raw}), '{c}')" for c in "/-:"])
+    return (f"select any_value({raw}), count(*) as n from _raw where {raw} is not null "
+            f"group by length({raw}), regexp_full_match({raw}, '[0-9]+([/ :T.-][0-9]+)*'), {key} "
+            "order by n desc limit 500")
+
+
+def shape_of(value: str) -> str:
+    return "".join("9" if ch.isdigit() and ch.isascii() else ch for ch in value)
+
+
+def date_order_sql(f: Field) -> str:
+    """Over `_raw`: the first line of a date with a second number over 12 (month first), and how many have a
+    first number over 12 (day first)."""
+    raw = _raw(f)
+    return (f"min(_line) filter (where contains({raw}, '/') and try_cast(split_part({raw}, '/', 2) as integer) > 12), "
+            f"count(*) filter (where contains({raw}, '/') and try_cast(split_part({raw}, '/', 1) as integer) > 12)")
 
 
 def parse_sql(f: Field, forms: DateForms | None = None) -> str:
     """The typed value of a field from its text, NULL where it cannot be read."""
     raw = _raw(f)
     if f.type in ("timestamp", "date"):
-        forms = forms or DateForms()
-        branches = []
-        if forms.iso:
-            branches.append(f"when regexp_full_match({raw}, {_q(ISO_DATE)}) then try_cast({raw} as timestamp)")
-        if forms.uk:
-            fmts = "[" + ", ".join(_q(x) for x in UK_FORMATS) + "]"
-            branches.append(f"when regexp_full_match({raw}, {_q(UK_DATE)}) then try_strptime({raw}, {fmts})")
-        value = f"case {' '.join(branches)} end" if branches else "cast(null as timestamp)"
+        formats = (forms or DateForms()).formats
+        if not formats:
+            value = "cast(null as timestamp)"
+        else:
+            # one call per format: DuckDB's list form of try_strptime is far slower
+            value = "coalesce(" + ", ".join(f"try_strptime({raw}, {_q(x)})" for x in formats) + ")"
         return value if f.type == "timestamp" else f"cast({value} as date)"
     if f.type == "integer":
         return (f"case when regexp_full_match({raw}, {_q(WHOLE)}) then cast({raw} as bigint) "

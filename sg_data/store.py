@@ -110,9 +110,9 @@ def _set_meta(con, key: str, value: str) -> None:
     con.execute("insert into meta values (?, ?)", [key, value])
 
 
-def create_views(con: duckdb.DuckDBPyConnection, temp: bool = False) -> None:
+def create_views(con: duckdb.DuckDBPyConnection) -> None:
     for q in queries.views():
-        con.execute(f"create or replace {'temp ' if temp else ''}view {q.name} as\n{q.sql}")
+        con.execute(f"create or replace view {q.name} as\n{q.sql}")
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -182,13 +182,13 @@ def open_read_only(path: str | Path) -> duckdb.DuckDBPyConnection:
     """Open the store for reading. Never writes; cheap enough to call on every dashboard run.
 
     A store from an older schema is refused (load it once to migrate it); one whose stored views are older than
-    this program's `queries/` gets this program's views as temporary views, in the connection only.
+    this program's `queries/` gets this program's views in the connection's own in-memory catalog.
     A published store (no bookkeeping) is opened as it is."""
     path = str(path)
     if not Path(path).exists():
         raise StoreError(f"No store at {path}. Load exports first: python -m sg_data load SOURCE_DIR --db {path}")
     try:
-        con = duckdb.connect(path, read_only=True)
+        con = _attach_read_only(path)
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
             raise StoreBusy(f"{path} is held for writing by an older loader; try again when it has finished.") from None
@@ -207,7 +207,25 @@ def open_read_only(path: str | Path) -> duckdb.DuckDBPyConnection:
                              f"SOURCE_DIR --db {path} (a backup copy is kept).")
         current = con.execute("select value from meta where key = 'views'").fetchone()
         if not current or current[0] != views_fingerprint():
-            create_views(con, temp=True)
+            create_views(con)  # in the connection's own in-memory catalog: the store is not touched
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _attach_read_only(path: str) -> duckdb.DuckDBPyConnection:
+    # duckdb.connect(path) reuses a database this process already has open on that path, so a reader would go
+    # on seeing the version it first opened (duckdb/duckdb#15912). A fresh in-memory database attaching the
+    # file opens whatever version the path holds now. Its own catalog gets a view of each stored table and
+    # view, so every cursor of the connection (each has its own session) finds them by their plain names.
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("attach ? as store (read_only)", [os.path.abspath(path)])
+        names = con.execute("select table_name from information_schema.tables "
+                            "where table_catalog = 'store' and table_schema = 'main'").fetchall()
+        for (name,) in names:
+            con.execute(f'create view memory.main."{name}" as select * from store.main."{name}"')
     except BaseException:
         con.close()
         raise
@@ -215,8 +233,8 @@ def open_read_only(path: str | Path) -> duckdb.DuckDBPyConnection:
 
 
 def views_are_current(path: str | Path) -> bool:
-    """Whether the store's own views are this program's (else a read-only open serves temporary ones)."""
-    with duckdb.connect(str(path), read_only=True) as con:
+    """Whether the store's own views are this program's (else a read-only open defines them in memory)."""
+    with _attach_read_only(str(path)) as con:
         if schema_version(con) is None:
             return True
         current = con.execute("select value from meta where key = 'views'").fetchone()
