@@ -147,15 +147,14 @@ def _isolated(con: duckdb.DuckDBPyConnection, path: Path, kind: Kind, progress: 
     return FileReport(path.name, kind.name, "rejected", message=message)
 
 
-WORK_TABLES = ("_scan", "_cells", "_skips", "_raw", "_parsed", "_flags", "_good")
+WORK_TABLES = ("_scan", "_cells", "_skips", "_raw", "_parsed", "_broken", "_rules", "_flags", "_good")
 
 
 def _drop_work_tables(con) -> None:
+    # by kind, from the catalog: a failed drop would abort the file's transaction
+    views = {r[0] for r in con.execute("select view_name from duckdb_views() where temporary").fetchall()}
     for t in WORK_TABLES:
-        try:
-            con.execute(f"drop table if exists {t}")
-        except duckdb.Error:
-            pass
+        con.execute(f"drop {'view' if t in views else 'table'} if exists {t}")
 
 
 def load_file(con: duckdb.DuckDBPyConnection, path: Path, kind: Kind | None = None,
@@ -222,20 +221,34 @@ def _apply(con: duckdb.DuckDBPyConnection, read: ReadFile, sha: str, progress: P
 
     rules = rules_for(kind)
     load_id = con.execute("select nextval('load_seq')").fetchone()[0]
-    flagged = []
-    for r in rules:
-        flagged.append(
-            f"select _line as line, _part as part, '{r.column}' as column_name, '{r.code}' as rule, "
-            f"'{r.message.replace(chr(39), chr(39) * 2)}' as reason from _parsed where coalesce(({r.bad_sql}), false)")
-    # Two rows with one key and different content: neither can be trusted.
-    key = ", ".join(f"r_{k}" for k in kind.row_key)
-    content = ", ".join(f"r_{f.name}" for f in kind.fields)
-    dup_msg = duplicate_message(kind).replace("'", "''")
-    flagged.append(
-        f"select _line as line, _part as part, '{', '.join(kind.row_key)}' as column_name, '{DUPLICATE_RULE_CODE}' "
-        f"as rule, '{dup_msg}' as reason from (select _line, _part, count(distinct hash({content})) over "
-        f"(partition by {key}) as n from _parsed) where n > 1")
-    con.execute("create or replace temp table _flags as " + "\nunion all\n".join(flagged))
+    con.execute("create or replace temp table _rules (k integer, column_name varchar, rule varchar, reason varchar)")
+    con.execute("insert into _rules values " + ", ".join(["(?, ?, ?, ?)"] * (len(rules) + 1)),
+                [v for i, r in enumerate(rules) for v in (i, r.column, r.code, r.message)]
+                + [len(rules), ", ".join(kind.row_key), DUPLICATE_RULE_CODE, duplicate_message(kind)])
+    # every rule in one pass over the file: each row's list of the rules it breaks
+    bad = [f"coalesce(({r.bad_sql}), false)" for r in rules]
+    con.execute(f"""
+        create or replace temp table _broken as
+        select _line as line, _part as part, unnest(list_filter([{', '.join(f'case when {b} then {i} end'
+                                                                          for i, b in enumerate(bad))}],
+                                                         lambda x: x is not null)) as k
+        from _parsed where {' or '.join(bad)}""")
+    typed_key = ", ".join(kind.row_key)
+    shared = con.execute(f"select count(*) from (select 1 from _parsed group by {typed_key} having count(*) > 1)"
+                         ).fetchone()[0]
+    if shared:
+        # Two rows with one key and different content: neither can be trusted.
+        key = ", ".join(f"r_{k}" for k in kind.row_key)
+        content = ", ".join(f"r_{f.name}" for f in kind.fields)
+        con.execute(f"""
+            insert into _broken
+            select _line, _part, {len(rules)} from (
+                select _line, _part, count(distinct hash({content})) over (partition by {key}) as n from _parsed)
+            where n > 1""")
+    con.execute("create or replace temp table _flags as select line, part, column_name, rule, reason "
+                "from _broken join _rules using (k)")
+    con.execute("drop table _broken")
+    con.execute("drop table _rules")
     file_name = "case when part is null then $name else $name || ' (sheet ' || part || ')' end"
     in_order = "coalesce(list_position($sheets, part), 0), line, column_name, rule"
     params = {"name": name, "sheets": read.sheets or [""]}
@@ -244,17 +257,21 @@ def _apply(con: duckdb.DuckDBPyConnection, read: ReadFile, sha: str, progress: P
         select {load_id}, '{kind.name}', {file_name}, line, column_name, rule, reason from _flags
         order by {in_order}""", params)
     quarantine = con.execute(
-        f"select {file_name} as file_name, part, line, column_name, rule, reason from _flags order by {in_order}",
-        params).df().to_dict("records")
+        f"select {file_name} as file_name, part, line, column_name, rule, reason from _flags order by {in_order} "
+        "limit 1000", params).df().to_dict("records")
     quarantined = con.execute("select count(*) from (select distinct part, line from _flags)").fetchone()[0]
 
     fields = ", ".join(kind.field_names)
-    # Exact duplicate rows carry nothing new: one copy is kept.
-    con.execute(f"""
-        create or replace temp table _good as
-        select _part, _line, {fields} from _parsed
-        where not exists (select 1 from _flags f where f.line = _parsed._line and f.part is not distinct from _parsed._part)
-        qualify row_number() over (partition by {', '.join(kind.row_key)} order by _part nulls first, _line) = 1""")
+    unflagged = ("where not exists (select 1 from _flags f where f.line = _parsed._line "
+                 "and f.part is not distinct from _parsed._part)") if quarantined else ""
+    if shared:
+        # Exact duplicate rows carry nothing new: one copy is kept.
+        con.execute(f"""
+            create or replace temp table _good as
+            select _part, _line, {fields} from _parsed {unflagged}
+            qualify row_number() over (partition by {typed_key} order by _part nulls first, _line) = 1""")
+    else:
+        con.execute(f"create or replace temp view _good as select _part, _line, {fields} from _parsed {unflagged}")
     progress(f"Storing {name}", 0.7)
     match = " and ".join(f"t.{k} is not distinct from g.{k}" for k in kind.replace_key)
     replaced = con.execute(
@@ -276,8 +293,7 @@ def _apply(con: duckdb.DuckDBPyConnection, read: ReadFile, sha: str, progress: P
         [load_id, kind.name, name, sha, dt.datetime.now().replace(microsecond=0), read.encoding or None,
          read.rows_read, loaded, replaced, quarantined, ", ".join(dropped) or None, read.rows_in_file,
          read.header_rows, read.blank_rows, repeated, ", ".join(read.skipped_sheets) or None])
-    for t in ("_parsed", "_flags", "_good"):
-        con.execute(f"drop table if exists {t}")
+    _drop_work_tables(con)
     return FileReport(name, kind.name, "loaded", rows_read=read.rows_read, rows_loaded=loaded, rows_replaced=replaced,
                       rows_quarantined=quarantined, dropped_identity=read.dropped_identity,
                       dropped_unknown=read.dropped_unknown, quarantine=quarantine, rows_in_file=read.rows_in_file,

@@ -129,9 +129,10 @@ def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, name: str, work: Path)
         try:
             con.execute(f"""
                 create or replace temp table _scan as
-                select row_number() over () as _rec, * from read_csv($path, header = false, auto_detect = false,
+                select _rec, _rec as _line, * exclude (_rec) from (select row_number() over () as _rec, *
+                from read_csv($path, header = false, auto_detect = false,
                     delim = $delim, quote = '"', escape = '"', columns = {{{cols}}}, null_padding = true,
-                    strict_mode = true, parallel = false)""", {"path": str(dec.path), "delim": delimiter})
+                    strict_mode = true, parallel = false))""", {"path": str(dec.path), "delim": delimiter})
             break
         except duckdb.InvalidInputException as exc:
             text = str(exc)
@@ -205,9 +206,12 @@ def _number_lines(con, width: int, embedded: int, skips: list[int]) -> None:
             select c._rec, c._base + coalesce(s.k, 0) as _line, {_cells_sql(width)}
             from (select *, {base} as _base from _scan) c asof left join _skips s on c._base >= s.p""")
         con.execute("drop table _skips")
-    else:
+    elif embedded:
         con.execute(f"create or replace temp table _cells as select _rec, {base} as _line, {_cells_sql(width)} "
                     "from _scan")
+    else:  # every record is one line: its line is its number
+        con.execute("alter table _scan rename to _cells")
+        return
     con.execute("drop table _scan")
 
 
