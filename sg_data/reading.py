@@ -155,6 +155,9 @@ def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, name: str, work: Path)
     records, embedded = con.execute(f"select count(*), coalesce(sum({_nl_sql(width)}), 0) from _scan").fetchone()
     skips = _skipped_empty_lines(con, dec.empty_lines, width, int(embedded))
     # Every physical line is a record's first line, a line inside a quoted value, or an empty line DuckDB skips.
+    if records > dec.lines:
+        raise FileRejected(name, "ends its lines with carriage returns alone (old Mac style), which this reader "
+                                 "does not take. Save it again as CSV (UTF-8) and load again.")
     if records + embedded + len(skips) != dec.lines:
         last = _record_line(dec.path, int(records), delimiter) if records else 1
         raise FileRejected(
@@ -397,9 +400,6 @@ def _map_part(con, read: ReadFile, width: int, part: str | None, records: int, s
     for i in blank_headed:
         if con.execute(f"select count(*) from {body} where t{i} is not null").fetchone()[0]:
             read.dropped_unknown.append(f"(blank header, column {i + 1})")
-    for i in range(len(header), width):  # values past the header's last column
-        if con.execute(f"select count(*) from {body} where t{i} is not null").fetchone()[0]:
-            read.dropped_unknown.append(f"(no header, column {i + 1})")
 
     header_line_skips = sum(1 for p in skips if p <= header_rec)
     read.header_rows += header_rec + header_line_skips

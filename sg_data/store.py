@@ -11,7 +11,6 @@ store newer than this program is refused with a clear message.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import os
 import shutil
@@ -252,16 +251,37 @@ def version_token(path: str | Path):
 
 @contextlib.contextmanager
 def _lock(path: Path, wait: bool) -> Iterator[None]:
+    """One load at a time: an OS lock on a file beside the store, released even if the process is killed."""
     lock = path.with_name(path.name + ".lock")
     with open(lock, "a+") as fh:
         try:
-            fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
+            _os_lock(fh, wait)
+        except (BlockingIOError, PermissionError):
             raise StoreBusy(f"{path} is being loaded by another process; try again when it has finished.") from None
         try:
             yield
         finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
+            _os_unlock(fh)
+
+
+try:
+    import fcntl
+
+    def _os_lock(fh, wait: bool) -> None:
+        fcntl.flock(fh, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+
+    def _os_unlock(fh) -> None:
+        fcntl.flock(fh, fcntl.LOCK_UN)
+except ImportError:  # Windows
+    import msvcrt
+
+    def _os_lock(fh, wait: bool) -> None:
+        fh.seek(0)
+        msvcrt.locking(fh.fileno(), msvcrt.LK_LOCK if wait else msvcrt.LK_NBLCK, 1)
+
+    def _os_unlock(fh) -> None:
+        fh.seek(0)
+        msvcrt.locking(fh.fileno(), msvcrt.LK_UNLCK, 1)
 
 
 @contextlib.contextmanager

@@ -7,7 +7,6 @@ import datetime as dt
 from sg_data import contract
 from sg_data.rules import field_rules
 
-from .conftest import GOLDEN
 
 
 def rows(con, sql, params=None):
@@ -173,3 +172,25 @@ def test_a_workbook_with_a_cell_at_xfd1048576_is_rejected_at_once(con, load):
         "export (at most 2,000,000 rows, 200 columns). Delete the stray cells outside the table, or copy the "
         "table to a new workbook, and save again.")
     assert rows(con, "select count(*) from training") == [(0,)]
+
+
+def test_edge_shapes_of_csv(con, tmp_path):
+    from sg_data.loader import load_file
+
+    def load_text(name, data: bytes):
+        p = tmp_path / name
+        p.write_bytes(data)
+        return load_file(con, p)
+
+    header = b"concern_id,raised_at,service,category"
+    assert load_text("concerns_cr.csv", header + b"\rA1,2023-10-04,Housing,Hoarding\r").message == (
+        "ends its lines with carriage returns alone (old Mac style), which this reader does not take. Save it "
+        "again as CSV (UTF-8) and load again.")
+    assert load_text("concerns_empty.csv", b"").message == "is empty: it has no header row."
+    only = load_text("concerns_header.csv", b"\xef\xbb\xbf" + header + b"\r\n")
+    assert (only.status, only.rows_in_file, only.header_rows, only.lines_loaded) == ("loaded", 1, 1, 0)
+    tab = load_text("concerns_tab.csv", header.replace(b",", b"\t") + b"\nT1\t2023-10-04\tHousing\tHoarding\n")
+    assert (tab.status, tab.rows_loaded) == ("loaded", 1)
+    ragged = load_text("concerns_ragged.csv", header + b"\nR1,2023-10-04,Housing,Hoarding,extra\n"
+                                                       b"R2,2023-10-04,Housing,Hoarding\n")
+    assert (ragged.rows_loaded, ragged.dropped_unknown) == (2, ["(blank header, column 5)"])
