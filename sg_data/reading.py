@@ -278,7 +278,7 @@ def read_export(con: duckdb.DuckDBPyConnection, path: Path, kind: Kind | None = 
     with tempfile.TemporaryDirectory(dir=work) as tmp:
         read.encoding, read.delimiter, width, counts = _scan_csv(con, path, name, Path(tmp))
     _start_raw(con, kind)
-    _map_part(con, read, width, None, counts["records"], counts["skips"], first=True)
+    _map_part(con, read, width, None, counts["records"], counts["skips"])
     _finish(con, read)
     return read
 
@@ -294,8 +294,7 @@ def _read_workbook(con, read: ReadFile) -> None:
         for title in titles:
             width = _scan_sheet(con, wb[title], title, name)
             records = con.execute("select count(*) from _cells").fetchone()[0]
-            if _map_part(con, read, width, title if len(titles) > 1 else None, records, [], first=found == 0,
-                         optional=True):
+            if _map_part(con, read, width, title if len(titles) > 1 else None, records, [], optional=True):
                 found += 1
                 read.sheets.append(title)
             else:
@@ -353,7 +352,7 @@ def _missing_header(con, read: ReadFile, titles: list[str] | None = None) -> Non
 
 
 def _map_part(con, read: ReadFile, width: int, part: str | None, records: int, skips: list[int],
-              first: bool, optional: bool = False) -> bool:
+              optional: bool = False) -> bool:
     """Find the header in `_cells`, map its columns and append the rows below it to `_raw`."""
     kind, name = read.kind, read.path.name
     top = _top(con, width)
