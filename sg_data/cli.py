@@ -1,4 +1,9 @@
-"""`python -m sg_data load|brief|publish`: the command line."""
+"""`python -m sg_data load|brief|publish`: the command line.
+
+Exit codes: 0 done; 1 a file was rejected (the rest loaded); 2 usage; 3 the store is
+busy (another load) or unusable (newer, older for a read, not a store). Each failure is
+one line on standard error, never a traceback.
+"""
 
 from __future__ import annotations
 
@@ -21,9 +26,16 @@ def cmd_load(args) -> int:
     if not source.is_dir():
         print(f"error: {source} is not a folder of exports", file=sys.stderr)
         return 2
-    report = load_folder(source, args.db, progress=_progress if not args.quiet else (lambda m, f: None))
+    try:
+        report = load_folder(source, args.db, progress=_progress if not args.quiet else (lambda m, f: None))
+    except store.StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_STORE
     print(report.text())
     return 0 if report.ok else 1
+
+
+EXIT_STORE = 3
 
 
 def _open(db: str):
@@ -31,7 +43,15 @@ def _open(db: str):
         print(f"error: no store at {db}. Load exports first: python -m sg_data load SOURCE_DIR --db {db}",
               file=sys.stderr)
         return None
-    return store.connect(db, read_only=True)
+    try:
+        return store.open_read_only(db)
+    except store.StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        raise _StoreUnusable from None
+
+
+class _StoreUnusable(Exception):
+    pass
 
 
 def cmd_brief(args) -> int:
@@ -180,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.func(args)
+    except _StoreUnusable:
+        return EXIT_STORE
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # the last guard: a person sees a sentence, not a traceback

@@ -34,6 +34,10 @@ class Field:
     default: Optional[str] = None
     minimum: Optional[int] = None
     maximum: Optional[int] = None
+    #: a date more than this many years after the load is implausible and quarantined
+    future_years: int = 1
+    #: a stricter form for text: "financial-year" (2020-21)
+    format: Optional[str] = None
 
     @property
     def sql_type(self) -> str:
@@ -129,7 +133,7 @@ TRAINING = Kind(
         _f("completed_on", "date", False, "Latest completion; blank means never.",
            "completion_date", "completed", "date_completed", "last_completed"),
         _f("expires_on", "date", False, "When the completion lapses; blank means completed_on + 3 years.",
-           "expiry_date", "expires", "renewal_date", "due_date"),
+           "expiry_date", "expires", "renewal_date", "due_date", future_years=10),
     ),
     replace_key=("snapshot_date",),
     row_key=("snapshot_date", "staff_id", "course"),
@@ -204,7 +208,7 @@ OUTCOMES = Kind(
     title="Programme outcomes",
     description="What a programme achieved, with its whole funnel: sought, engaged, positive, negative.",
     fields=(
-        _f("period", "text", True, "Financial year, e.g. 2020-21.", "financial_year", "year"),
+        _f("period", "text", True, "Financial year, e.g. 2020-21.", "financial_year", "year", format="financial-year"),
         _f("programme", "text", True, "The programme.", "programme_name", "program", "project"),
         _f("service", "text", False, "The delivering service.", "service_area", "department"),
         _f("measure", "text", True, "The positive outcome counted.", "outcome_measure", "outcome"),
@@ -226,7 +230,8 @@ SERVICES = Kind(
         _f("service", "text", True, "The service's name as it appears in exports.", "service_name", "service_area"),
         _f("alias_of", "text", False, "The current name a renamed or merged service now reports under.",
            "now", "current_name", "renamed_to", "merged_into"),
-        _f("year", "text", False, "The financial year the headcount is for, e.g. 2023-24.", "financial_year", "period"),
+        _f("year", "text", False, "The financial year the headcount is for, e.g. 2023-24.", "financial_year", "period",
+           format="financial-year"),
         _f("headcount", "integer", False, "Staff in the service that financial year.", "staff", "fte", "staff_count",
            minimum=0),
     ),

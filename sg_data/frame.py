@@ -105,9 +105,10 @@ def _connection(path: str, version: tuple):
 
 
 def _version(path: str) -> tuple:
-    """Changes when the store file is replaced or written, so the dashboard reopens it on its next run."""
-    stat = os.stat(path)
-    return stat.st_ino, stat.st_mtime_ns, stat.st_size
+    """Changes when a load swaps in a new store, so the dashboard reopens it on its next run."""
+    from . import store
+
+    return store.version_token(path)
 
 
 def connection():
@@ -117,7 +118,13 @@ def connection():
             st.error(f"No store at {path}. Load your exports first: `python -m sg_data load SOURCE_DIR --db {path}`.")
             st.stop()
         _build_sample_store(path)
-    return _connection(path, _version(path))
+    from . import store
+
+    try:
+        return _connection(path, _version(path))
+    except store.StoreError as exc:  # an older or foreign store, or one being written: one line, no traceback
+        st.error(str(exc))
+        st.stop()
 
 
 def _build_sample_store(path: str) -> None:

@@ -17,9 +17,8 @@ from pathlib import Path
 
 import duckdb
 
-# DuckDB 2.0's option names (duckdb_settings()). DuckDB refuses a second connection to the same file in one
-# process with a different configuration, so every in-process reader of the store (the app, AppTest, test
-# fixtures) must open it with exactly this dict: use open_read_only, never duckdb.connect directly.
+# DuckDB 2.0's option names (duckdb_settings()), set in this order on every reader of the store
+# (sg_data.store.open_read_only): never open the store with duckdb.connect directly in the app.
 HARDENED_CONFIG: dict[str, object] = {
     "enable_external_access": False,
     "autoinstall_known_extensions": False,
@@ -34,21 +33,14 @@ HARDENED_CONFIG: dict[str, object] = {
 OWNER_ONLY = 0o600
 
 
-class StoreError(Exception):
-    """The store cannot be opened; the message is one line a person can act on."""
-
-
-def open_read_only(path: str | Path) -> duckdb.DuckDBPyConnection:
-    """The store, read-only, with no file, network, extension or configuration access beyond its own tables.
-
-    In-memory DataFrames still work through `con.register(name, frame)`; pandas replacement scans
-    (`select * from frame_variable`) do not, since DuckDB counts them as external access.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise StoreError(f"No store at {path}. Load exports first: python -m sg_data load SOURCE_DIR --db {path}")
-    make_private(path)
-    return duckdb.connect(str(path), read_only=True, config=dict(HARDENED_CONFIG))
+def lock(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """Switch the connection's escapes off and lock its configuration (sg_data.store.open_read_only calls this
+    once the store is attached and its views defined: after it, no statement from any cursor can attach,
+    read or write a file, install or load an extension, or change a setting)."""
+    for key, value in HARDENED_CONFIG.items():
+        literal = f"'{value}'" if isinstance(value, str) else str(value).lower()
+        con.execute(f"set {key} = {literal}")
+    return con
 
 
 def store_files(path: str | Path) -> list[Path]:

@@ -146,15 +146,19 @@ class Screener:
         use sql_rule for the checksum."""
         return dict(self.patterns)
 
-    def sql_rule(self, column: str) -> str:
-        """A DuckDB expression: the first rule `column` breaks, or null. `column` is SQL (a quoted name)."""
-        whens = []
+    def sql_conditions(self, column: str) -> dict[str, str]:
+        """rule -> a DuckDB condition, true when `column` (SQL: a quoted name) breaks the rule."""
+        out = {}
         for rule, pattern in self.patterns.items():
             if rule == "identity_nhs_number":
-                cond = _sql_nhs(column, pattern)
+                out[rule] = _sql_nhs(column, pattern)
             else:
-                cond = f"regexp_matches({column}, {_sql_literal(pattern)})"
-            whens.append(f"when {cond} then {_sql_literal(rule)}")
+                out[rule] = f"regexp_matches({column}, {_sql_literal(pattern)})"
+        return out
+
+    def sql_rule(self, column: str) -> str:
+        """A DuckDB expression: the first rule `column` breaks, or null. `column` is SQL (a quoted name)."""
+        whens = [f"when {cond} then {_sql_literal(rule)}" for rule, cond in self.sql_conditions(column).items()]
         return "case\n    " + "\n    ".join(whens) + "\nend"
 
 
@@ -210,3 +214,7 @@ def sql_patterns() -> dict[str, str]:
 
 def sql_rule(column: str) -> str:
     return default_screener().sql_rule(column)
+
+
+def sql_conditions(column: str) -> dict[str, str]:
+    return default_screener().sql_conditions(column)

@@ -1,9 +1,15 @@
 """Loading a folder of exports into the store.
 
-For each file, in one transaction: read it (or reject it whole), validate it
-set-wise in DuckDB, put the rows that break a rule in quarantine with the
-file, line, column and a reason, replace the stored rows the file covers by
-natural key, and record the load. Loading the same file again changes nothing.
+A load works on a new version of the store and swaps it in whole when it
+ends (`store.new_version`), so a dashboard reading the store is never blocked
+and never sees half a load. For each file, in one transaction: read it (or
+reject it whole), validate it set-wise in DuckDB, put the rows that break a
+rule in quarantine with the file, line, column and a reason, replace the
+stored rows the file covers by natural key, and record the load. Every row of
+the file is accounted for: header, loaded, quarantined, repeated or blank; if
+they do not add up the file is rejected. A file that fails in any other way
+(out of memory included) is reported and the rest of the folder still loads.
+Loading the same file again changes nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +24,8 @@ import duckdb
 from . import store
 from .contract import KINDS, LOAD_ORDER, Kind
 from .reading import FileRejected, ReadFile, kind_of, read_export
-from .rules import DUPLICATE_RULE_CODE, duplicate_message, parse_sql, rules_for
+from .rules import (DATE_SHAPES, DUPLICATE_RULE_CODE, DateForms, date_groups_sql, date_order_sql, duplicate_message,
+                    parse_sql, rules_for, shape_of, us_order_message)
 
 Progress = Callable[[str, float], None]
 
@@ -36,6 +43,18 @@ class FileReport:
     dropped_unknown: list[str] = field(default_factory=list)
     message: str = ""
     quarantine: list[dict] = field(default_factory=list)
+    #: the row count: rows_in_file = header_rows + lines loaded + lines quarantined + repeated + blank
+    rows_in_file: int = 0
+    header_rows: int = 0
+    lines_loaded: int = 0
+    rows_repeated: int = 0
+    rows_blank: int = 0
+    skipped_sheets: list[str] = field(default_factory=list)
+
+    def accounting(self) -> str:
+        return (f"every row accounted for: {self.rows_in_file:,} rows in the file = {self.header_rows:,} header "
+                f"+ {self.lines_loaded:,} loaded + {self.rows_quarantined:,} quarantined + {self.rows_repeated:,} "
+                f"exact repeats + {self.rows_blank:,} blank")
 
     def lines(self) -> list[str]:
         if self.status == "rejected":
@@ -46,12 +65,17 @@ class FileReport:
             return [f"unchanged {self.file}: {self.message}"]
         out = [f"loaded   {self.file} ({self.kind}): {self.rows_loaded} rows loaded, "
                f"{self.rows_replaced} replaced, {self.rows_quarantined} quarantined"]
+        out.append("         " + self.accounting())
+        if self.skipped_sheets:
+            out.append(f"         sheets skipped (no {self.kind} header in the first rows): "
+                       + ", ".join(self.skipped_sheets))
         if self.dropped_identity:
             out.append("         identity columns dropped, never stored: " + ", ".join(self.dropped_identity))
         if self.dropped_unknown:
             out.append("         columns not in the contract, not stored: " + ", ".join(self.dropped_unknown))
         for q in self.quarantine[:20]:
-            out.append(f"         line {q['line']}, {q['column_name']}: {q['reason']} [{q['rule']}]")
+            where = f"sheet '{q['part']}', line" if q.get("part") else "line"
+            out.append(f"         {where} {q['line']}, {q['column_name']}: {q['reason']} [{q['rule']}]")
         if len(self.quarantine) > 20:
             out.append(f"         ... and {len(self.quarantine) - 20} more reasons (see the quarantine table)")
         return out
@@ -86,14 +110,16 @@ def export_files(source: Path) -> list[tuple[Optional[Kind], Path]]:
     return sorted(found, key=lambda kp: (order[kp[0].name] if kp[0] else 99, kp[1].name))
 
 
-def load_folder(source: Path, db: str | Path, progress: Progress = _quiet) -> LoadReport:
+def load_folder(source: Path, db: str | Path, progress: Progress = _quiet, wait: bool = False) -> LoadReport:
+    """Load every export of a folder into a new version of the store, swapped in when done.
+
+    Raises `store.StoreBusy` if another load holds the store, `store.StoreError` if it cannot be used."""
     source = Path(source)
     if not source.is_dir():
         raise NotADirectoryError(f"{source} is not a folder")
     report = LoadReport()
     files = export_files(source)
-    con = store.connect(db)
-    try:
+    with store.new_version(db, wait=wait) as con:
         for i, (kind, path) in enumerate(files):
             if kind is None:
                 if path.suffix.lower() in (".csv", ".xlsx"):
@@ -101,12 +127,34 @@ def load_folder(source: Path, db: str | Path, progress: Progress = _quiet) -> Lo
                                                    message="not named after a known export (concerns, training, ...)"))
                 continue
             n = max(len(files), 1)
-            report.files.append(load_file(
-                con, path, kind, lambda message, f, i=i: progress(message, (i + f) / n)))
+            report.files.append(_isolated(con, path, kind, lambda message, f, i=i: progress(message, (i + f) / n)))
         progress("Done", 1.0)
-    finally:
-        con.close()
     return report
+
+
+def _isolated(con: duckdb.DuckDBPyConnection, path: Path, kind: Kind, progress: Progress) -> FileReport:
+    """One file's load; whatever goes wrong with it is its report, and the folder goes on."""
+    try:
+        return load_file(con, path, kind, progress)
+    except (duckdb.OutOfMemoryException, MemoryError):
+        message = (f"ran out of memory while loading (the loader's limit is {store.LOAD_MEMORY_LIMIT}); nothing "
+                   "from it is stored. Split the export into smaller files, or raise SG_LOAD_MEMORY_LIMIT.")
+    except OSError as exc:
+        message = f"could not be read ({exc.strerror or type(exc).__name__}); nothing from it is stored."
+    except Exception as exc:  # noqa: BLE001 - one file's failure must not stop the folder
+        message = f"could not be loaded ({type(exc).__name__}); nothing from it is stored."
+    _drop_work_tables(con)
+    return FileReport(path.name, kind.name, "rejected", message=message)
+
+
+WORK_TABLES = ("_scan", "_cells", "_skips", "_raw", "_parsed", "_broken", "_rules", "_flags", "_good")
+
+
+def _drop_work_tables(con) -> None:
+    # by kind, from the catalog: a failed drop would abort the file's transaction
+    views = {r[0] for r in con.execute("select view_name from duckdb_views() where temporary").fetchall()}
+    for t in WORK_TABLES:
+        con.execute(f"drop {'view' if t in views else 'table'} if exists {t}")
 
 
 def load_file(con: duckdb.DuckDBPyConnection, path: Path, kind: Kind | None = None,
@@ -121,84 +169,136 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, kind: Kind | None = No
     if previous:
         return FileReport(name, kind.name, "unchanged",
                           message=f"identical to a file already loaded on {previous[0]:%d/%m/%Y %H:%M}; nothing changed.")
+    progress(f"Reading {name}", 0.0)
     try:
-        progress(f"Reading {name}", 0.0)
-        read = read_export(path, kind)
+        # into temp tables, before the transaction: a failed attempt of DuckDB's reader must not abort it
+        read = read_export(con, path, kind)
     except FileRejected as exc:
+        _drop_work_tables(con)
         return FileReport(name, kind.name, "rejected", message=exc.message)
-    rows = len(read.frame)
-    progress(f"Validating {rows:,} rows of {name}", 0.3)
+    progress(f"Validating {read.rows_read:,} rows of {name}", 0.3)
     con.execute("begin transaction")
     try:
         report = _apply(con, read, sha, progress)
         con.execute("commit")
-    except Exception:
+    except FileRejected as exc:
         con.execute("rollback")
+        _drop_work_tables(con)
+        return FileReport(name, kind.name, "rejected", message=exc.message)
+    except BaseException:
+        try:
+            con.execute("rollback")
+        except duckdb.Error:
+            pass
         raise
     return report
+
+
+def _date_forms(con, kind: Kind, name: str) -> dict[str, DateForms]:
+    """Each date column's formats, found once for the file; a month-first column rejects the file."""
+    dated = [f for f in kind.fields if f.type in ("timestamp", "date")]
+    if not dated:
+        return {}
+    forms = {}
+    for f in dated:
+        groups = con.execute(date_groups_sql(f)).fetchall()
+        formats = sorted({DATE_SHAPES[shape] for value, _ in groups if (shape := shape_of(value)) in DATE_SHAPES})
+        if any("/" in x for x in formats):
+            us_line, day_first = con.execute(f"select {date_order_sql(f)} from _raw").fetchone()
+            if us_line is not None:
+                raise FileRejected(name, us_order_message(f, us_line, bool(day_first)))
+        forms[f.name] = DateForms(tuple(formats))
+    return forms
 
 
 def _apply(con: duckdb.DuckDBPyConnection, read: ReadFile, sha: str, progress: Progress) -> FileReport:
     kind = read.kind
     name = read.path.name
-    frame = read.frame  # noqa: F841 - registered by name below
-    con.register("_incoming", frame)
-    try:
-        raw_cols = ", ".join(f"nullif(trim(cast({f.name} as varchar)), '') as r_{f.name}" for f in kind.fields)
-        con.execute(f"create or replace temp table _raw as select _line, {raw_cols} from _incoming")
-    finally:
-        con.unregister("_incoming")
-    typed = ", ".join(f"{parse_sql(f)} as {f.name}" for f in kind.fields)
+    forms = _date_forms(con, kind, name)
+    typed = ", ".join(f"{parse_sql(f, forms.get(f.name))} as {f.name}" for f in kind.fields)
     con.execute(f"create or replace temp table _parsed as select *, {typed} from _raw")
+    con.execute("drop table _raw")
 
     rules = rules_for(kind)
     load_id = con.execute("select nextval('load_seq')").fetchone()[0]
-    flagged = []
-    for r in rules:
-        flagged.append(
-            f"select _line as line, '{r.column}' as column_name, '{r.code}' as rule, "
-            f"'{r.message.replace(chr(39), chr(39) * 2)}' as reason from _parsed where coalesce(({r.bad_sql}), false)")
-    # Two rows with one key and different content: neither can be trusted.
-    key = ", ".join(f"r_{k}" for k in kind.row_key)
-    content = ", ".join(f"r_{f.name}" for f in kind.fields)
-    dup_msg = duplicate_message(kind).replace("'", "''")
-    flagged.append(
-        f"select _line as line, '{', '.join(kind.row_key)}' as column_name, '{DUPLICATE_RULE_CODE}' as rule, "
-        f"'{dup_msg}' as reason from (select _line, count(distinct hash({content})) over (partition by {key}) as n "
-        f"from _parsed) where n > 1")
-    con.execute("create or replace temp table _flags as " + "\nunion all\n".join(flagged))
+    con.execute("create or replace temp table _rules (k integer, column_name varchar, rule varchar, reason varchar)")
+    con.execute("insert into _rules values " + ", ".join(["(?, ?, ?, ?)"] * (len(rules) + 1)),
+                [v for i, r in enumerate(rules) for v in (i, r.column, r.code, r.message)]
+                + [len(rules), ", ".join(kind.row_key), DUPLICATE_RULE_CODE, duplicate_message(kind)])
+    # every rule in one pass over the file: each row's list of the rules it breaks
+    bad = [f"coalesce(({r.bad_sql}), false)" for r in rules]
+    con.execute(f"""
+        create or replace temp table _broken as
+        select _line as line, _part as part, unnest(list_filter([{', '.join(f'case when {b} then {i} end'
+                                                                          for i, b in enumerate(bad))}],
+                                                         lambda x: x is not null)) as k
+        from _parsed where {' or '.join(bad)}""")
+    typed_key = ", ".join(kind.row_key)
+    shared = con.execute(f"select count(*) from (select 1 from _parsed group by {typed_key} having count(*) > 1)"
+                         ).fetchone()[0]
+    if shared:
+        # Two rows with one key and different content: neither can be trusted.
+        key = ", ".join(f"r_{k}" for k in kind.row_key)
+        content = ", ".join(f"r_{f.name}" for f in kind.fields)
+        con.execute(f"""
+            insert into _broken
+            select _line, _part, {len(rules)} from (
+                select _line, _part, count(distinct hash({content})) over (partition by {key}) as n from _parsed)
+            where n > 1""")
+    con.execute("create or replace temp table _flags as select line, part, column_name, rule, reason "
+                "from _broken join _rules using (k)")
+    con.execute("drop table _broken")
+    con.execute("drop table _rules")
+    file_name = "case when part is null then $name else $name || ' (sheet ' || part || ')' end"
+    in_order = "coalesce(list_position($sheets, part), 0), line, column_name, rule"
+    params = {"name": name, "sheets": read.sheets or [""]}
     con.execute(f"""
         insert into quarantine
-        select {load_id}, '{kind.name}', ?, line, column_name, rule, reason from _flags
-        order by line, column_name, rule""", [name])
+        select {load_id}, '{kind.name}', {file_name}, line, column_name, rule, reason from _flags
+        order by {in_order}""", params)
     quarantine = con.execute(
-        "select line, column_name, rule, reason from _flags order by line, column_name, rule").df().to_dict("records")
-    quarantined = con.execute("select count(distinct line) from _flags").fetchone()[0]
+        f"select {file_name} as file_name, part, line, column_name, rule, reason from _flags order by {in_order} "
+        "limit 1000", params).df().to_dict("records")
+    quarantined = con.execute("select count(*) from (select distinct part, line from _flags)").fetchone()[0]
 
     fields = ", ".join(kind.field_names)
-    # Exact duplicate rows carry nothing new: one copy is kept.
-    con.execute(f"""
-        create or replace temp table _good as
-        select {fields} from _parsed
-        where _line not in (select line from _flags)
-        qualify row_number() over (partition by {', '.join(kind.row_key)} order by _line) = 1""")
+    unflagged = ("where not exists (select 1 from _flags f where f.line = _parsed._line "
+                 "and f.part is not distinct from _parsed._part)") if quarantined else ""
+    if shared:
+        # Exact duplicate rows carry nothing new: one copy is kept.
+        con.execute(f"""
+            create or replace temp table _good as
+            select _part, _line, {fields} from _parsed {unflagged}
+            qualify row_number() over (partition by {typed_key} order by _part nulls first, _line) = 1""")
+    else:
+        con.execute(f"create or replace temp view _good as select _part, _line, {fields} from _parsed {unflagged}")
     progress(f"Storing {name}", 0.7)
     match = " and ".join(f"t.{k} is not distinct from g.{k}" for k in kind.replace_key)
     replaced = con.execute(
         f"delete from {kind.name} t where exists (select 1 from (select distinct {', '.join(kind.replace_key)} "
         f"from _good) g where {match})").fetchone()[0]
     loaded = con.execute(f"insert into {kind.name} select {fields}, {load_id} from _good").fetchone()[0]
+    lines_read, lines_loaded = con.execute(
+        "select (select count(*) from (select distinct _part, _line from _parsed)), "
+        "(select count(*) from (select distinct _part, _line from _good))").fetchone()
+    repeated = lines_read - lines_loaded - quarantined
+    if lines_read != read.rows_read or read.rows_in_file != (
+            read.header_rows + lines_loaded + quarantined + repeated + read.blank_rows):
+        raise FileRejected(name, f"its rows do not add up ({read.rows_in_file:,} in the file; {read.header_rows:,} "
+                                 f"header, {lines_loaded:,} loaded, {quarantined:,} quarantined, {repeated:,} repeated, "
+                                 f"{read.blank_rows:,} blank), so nothing from it is stored. Please report this file.")
     dropped = read.dropped_identity + read.dropped_unknown
-    rows_read = int(read.frame["_line"].nunique())
     con.execute(
-        "insert into loads values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "insert into loads values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [load_id, kind.name, name, sha, dt.datetime.now().replace(microsecond=0), read.encoding or None,
-         rows_read, loaded, replaced, quarantined, ", ".join(dropped) or None])
-    for t in ("_raw", "_parsed", "_flags", "_good"):
-        con.execute(f"drop table if exists {t}")
-    return FileReport(name, kind.name, "loaded", rows_read=rows_read, rows_loaded=loaded, rows_replaced=replaced,
+         read.rows_read, loaded, replaced, quarantined, ", ".join(dropped) or None, read.rows_in_file,
+         read.header_rows, read.blank_rows, repeated, ", ".join(read.skipped_sheets) or None])
+    _drop_work_tables(con)
+    return FileReport(name, kind.name, "loaded", rows_read=read.rows_read, rows_loaded=loaded, rows_replaced=replaced,
                       rows_quarantined=quarantined, dropped_identity=read.dropped_identity,
-                      dropped_unknown=read.dropped_unknown, quarantine=quarantine)
+                      dropped_unknown=read.dropped_unknown, quarantine=quarantine, rows_in_file=read.rows_in_file,
+                      header_rows=read.header_rows, lines_loaded=lines_loaded, rows_repeated=repeated,
+                      rows_blank=read.blank_rows, skipped_sheets=read.skipped_sheets)
 
 
 def ensure_sample_store(db: str | Path, source: Path, progress: Progress = _quiet) -> Optional[LoadReport]:
@@ -206,12 +306,8 @@ def ensure_sample_store(db: str | Path, source: Path, progress: Progress = _quie
     db = Path(db)
     if db.exists():
         return None
-    tmp = db.with_name(db.name + ".building")
-    if tmp.exists():
-        tmp.unlink()
-    report = load_folder(source, tmp, progress)
-    tmp.rename(db)
-    return report
+    # the store appears whole when built; a second session waits for the first and finds every file unchanged
+    return load_folder(source, db, progress, wait=True)
 
 
 __all__ = ["load_folder", "load_file", "LoadReport", "FileReport", "ensure_sample_store", "KINDS"]

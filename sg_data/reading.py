@@ -1,9 +1,15 @@
-"""Reading one export file into a frame of text, or rejecting it whole.
+"""Reading one export file into the loader's DuckDB as text, or rejecting it whole.
 
-Only this module opens export files. It decodes (UTF-8, UTF-8 with BOM,
-Windows-1252), finds the delimiter and the header row, normalises headers,
-maps aliases, and drops identity and unknown columns. Every value stays text
-here: typing and validation happen set-wise in DuckDB (`sg_data.validate`).
+Only this module opens export files. A CSV is decoded in one streaming pass
+(`sg_data.decoding`) and read by DuckDB's own CSV reader, strictly and as
+text; a workbook is streamed sheet by sheet (`sg_data.workbook`). Either way
+the cells land in the temp table `_cells` with the file line (or sheet row)
+each record starts on. This module then finds the header, maps aliases,
+drops identity and unknown columns, and writes the temp table `_raw`: one
+text column `r_<field>` per contract field, `_line`, and `_part` (the sheet,
+for a workbook with several). Typing and validation happen set-wise in SQL
+(`sg_data.rules`); every record is counted here so the loader can account
+for each line of the file.
 """
 
 from __future__ import annotations
@@ -11,16 +17,23 @@ from __future__ import annotations
 import csv
 import io
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
+import duckdb
 
 from .contract import KINDS, Kind, column_for, is_identity, normalise_header
+from .decoding import HEAD as HEAD_CHARS
+from .decoding import NotText, decode_file
+from .workbook import NotAWorkbook, open_workbook, sheet_rows
 
 SUFFIXES = (".csv", ".xlsx")
 #: how many rows above the header a title block may take
 HEADER_SEARCH_ROWS = 15
+#: what trimming takes off a cell: spaces, tabs, line breaks, no-break spaces
+WHITESPACE = " \t\r\n\u00a0"
+_BATCH = 20_000
 
 
 class FileRejected(Exception):
@@ -36,12 +49,18 @@ class FileRejected(Exception):
 class ReadFile:
     path: Path
     kind: Kind
-    frame: pd.DataFrame  # one column per contract field present, all text or None, plus `_line`
     dropped_identity: list[str] = field(default_factory=list)
     dropped_unknown: list[str] = field(default_factory=list)
+    skipped_sheets: list[str] = field(default_factory=list)
+    sheets: list[str] = field(default_factory=list)  # the sheets read, in workbook order
     wide_questions: list[str] = field(default_factory=list)
     encoding: str = ""
     delimiter: str = ""
+    #: every row of the file (records and empty lines), and how they divide before validation
+    rows_in_file: int = 0
+    header_rows: int = 0  # the header and any title rows above it (all sheets)
+    blank_rows: int = 0  # blank rows below the header
+    rows_read: int = 0  # rows below the header with a value in them
 
 
 def kind_of(path: Path) -> Kind | None:
@@ -55,25 +74,6 @@ def kind_of(path: Path) -> Kind | None:
     return None
 
 
-def decode(raw: bytes, file: str) -> tuple[str, str]:
-    if raw.startswith(b"\xef\xbb\xbf"):
-        return raw[3:].decode("utf-8"), "UTF-8 with BOM"
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), "UTF-16"
-    try:
-        return raw.decode("utf-8"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp1252"), "Windows-1252"
-    except UnicodeDecodeError as exc:
-        raise FileRejected(
-            file,
-            f"cannot be decoded: byte {exc.start} is not UTF-8 or Windows-1252 text. "
-            "Export it again as CSV (UTF-8) or as an Excel workbook.",
-        ) from None
-
-
 def _sniff_delimiter(text: str) -> str:
     for line in text.splitlines():
         if line.strip(" ,;\t"):
@@ -83,121 +83,242 @@ def _sniff_delimiter(text: str) -> str:
     return ","
 
 
-def _read_grid(path: Path) -> tuple[pd.DataFrame, str, str]:
-    """All cells as stripped text ('' for blank), indexed by the file line (or sheet row) each came from."""
-    name = path.name
-    if path.suffix.lower() == ".xlsx":
-        try:
-            grid = pd.read_excel(path, sheet_name=0, header=None, dtype=str, keep_default_na=False)
-        except Exception as exc:  # openpyxl raises many kinds for a broken workbook
-            raise FileRejected(name, f"is not a readable Excel workbook ({type(exc).__name__}). "
-                                     "Open it in Excel and save it again as .xlsx.") from None
-        return _tidy(grid, range(1, len(grid) + 1)), "Excel workbook", ""
-    raw = path.read_bytes()
-    text, encoding = decode(raw, name)
-    delimiter = _sniff_delimiter(text)
-    lines = text.count("\n") + (0 if text.endswith("\n") or not text else 1)
+def _head_width(head: str, delimiter: str) -> int:
     try:
-        # the fast path: pandas' C parser, one grid row per line of the file
-        grid = pd.read_csv(io.StringIO(text), sep=delimiter, header=None, dtype=str, keep_default_na=False,
-                           skip_blank_lines=False, engine="c", quotechar='"')
-        if len(grid) == lines:
-            return _tidy(grid, range(1, len(grid) + 1)), encoding, delimiter
-    except (pd.errors.ParserError, ValueError):
-        pass  # ragged rows or a quoted line break: the csv module knows each row's line
-    try:
-        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        rows, starts = [], []
+        rows = list(csv.reader(io.StringIO(head, newline=""), delimiter=delimiter))
+    except csv.Error:
+        rows = []
+    if len(head) >= HEAD_CHARS:
+        rows = rows[:-1] or rows  # the last row may be cut short where the head ends
+    return max((len(r) for r in rows), default=1) or 1
+
+
+def _cells_sql(width: int) -> str:
+    return ", ".join(f"c{i}" for i in range(width))
+
+
+def _nl_sql(width: int) -> str:
+    return " + ".join(f"(case when contains(c{i}, chr(10)) then length(c{i}) - length(replace(c{i}, chr(10), '')) "
+                      f"else 0 end)" for i in range(width))
+
+
+def _record_line(path: Path, record: int, delimiter: str = ",") -> int:
+    """The file line a record (1-based, as DuckDB counts them) starts on, for an error message."""
+    with open(path, encoding="utf-8-sig", newline="") as fh:
+        reader = csv.reader(fh, delimiter=delimiter)
         line = 1
-        for row in reader:
-            rows.append(row)
-            starts.append(line)
-            line = reader.line_num + 1
-    except csv.Error as exc:
-        raise FileRejected(name, f"is not a well-formed CSV file ({exc}).") from None
-    width = max((len(r) for r in rows), default=0)
-    grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
-    return _tidy(grid, starts), encoding, delimiter
+        try:
+            for n, _ in enumerate(reader, start=1):
+                if n == record:
+                    return line
+                line = reader.line_num + 1
+        except csv.Error:
+            pass
+    return line
 
 
-def _tidy(grid: pd.DataFrame, lines) -> pd.DataFrame:
-    grid = grid.fillna("").astype(str)
-    for col in grid.columns:
-        grid[col] = grid[col].str.strip()
-    grid.index = pd.Index(list(lines), dtype="int64")
-    grid.columns = range(grid.shape[1])
-    return grid
+def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, name: str, work: Path) -> tuple[str, str, int, dict]:
+    try:
+        dec = decode_file(path, work)
+    except NotText as exc:
+        raise FileRejected(name, exc.message) from None
+    delimiter = _sniff_delimiter(dec.head)
+    width = _head_width(dec.head, delimiter)
+    for _ in range(6):
+        cols = ", ".join(f"'c{i}': 'varchar'" for i in range(width))
+        try:
+            con.execute(f"""
+                create or replace temp table _scan as
+                select _rec, _rec as _line, * exclude (_rec) from (select row_number() over () as _rec, *
+                from read_csv($path, header = false, auto_detect = false,
+                    delim = $delim, quote = '"', escape = '"', columns = {{{cols}}}, null_padding = true,
+                    strict_mode = true, parallel = false))""", {"path": str(dec.path), "delim": delimiter})
+            break
+        except duckdb.InvalidInputException as exc:
+            text = str(exc)
+            found = re.search(r"Expected Number of Columns: \d+ Found: (\d+)", text)
+            if found and int(found.group(1)) > width:
+                width = int(found.group(1))
+                continue
+            at = re.search(r"CSV Error on Line: (\d+)", text)
+            line = _record_line(dec.path, int(at.group(1)), delimiter) if at else None
+            where = f" at line {line}" if line else ""
+            if "unterminated quote" in text:
+                why = (f"a quoted value{where} is not closed properly (an unbalanced \" quote, or text after "
+                       "a closing quote)")
+            else:
+                why = f"a row{where} cannot be read as CSV"
+            raise FileRejected(name, f"is not a well-formed CSV file: {why}. Nothing from it is stored; "
+                                     "fix that row and export again.") from None
+    else:
+        raise FileRejected(name, "is not a well-formed CSV file: its rows have ever more columns.")
+    records, embedded = con.execute(f"select count(*), coalesce(sum({_nl_sql(width)}), 0) from _scan").fetchone()
+    skips = _skipped_empty_lines(con, dec.empty_lines, width, int(embedded))
+    # Every physical line is a record's first line, a line inside a quoted value, or an empty line DuckDB skips.
+    if records > dec.lines:
+        raise FileRejected(name, "ends its lines with carriage returns alone (old Mac style), which this reader "
+                                 "does not take. Save it again as CSV (UTF-8) and load again.")
+    if records + embedded + len(skips) != dec.lines:
+        last = _record_line(dec.path, int(records), delimiter) if records else 1
+        raise FileRejected(
+            name,
+            f"is not a well-formed CSV file: its {dec.lines:,} lines do not add up to the {records:,} rows read "
+            f"({int(embedded):,} more lines inside quoted values, {len(skips):,} empty). Most likely a \" quote on "
+            f"line {last:,} is never closed and swallows the lines after it. Nothing from it is stored; "
+            "fix the quote and export again.")
+    _number_lines(con, width, int(embedded), skips)
+    return dec.encoding, delimiter, width, {"records": int(records) + len(skips), "skips": skips}
 
 
-def read_export(path: Path, kind: Kind | None = None) -> ReadFile:
+def _skipped_empty_lines(con, empty_lines, width: int, embedded: int) -> list[int]:
+    """The empty lines DuckDB skipped, each as the record position it sits before.
+
+    An empty line inside a quoted value is part of that value, not skipped."""
+    if not empty_lines:
+        return []
+    spans: list[tuple[int, int]] = []
+    if embedded:
+        spans = con.execute(f"""
+            select base, nl from (
+                select _rec + coalesce(sum(nl) over (order by _rec rows between unbounded preceding and 1 preceding), 0)
+                    as base, nl
+                from (select _rec, {_nl_sql(width)} as nl from _scan))
+            where nl > 0 order by base""").fetchall()
+    starts = [s for s, _ in spans]
+    out: list[int] = []
+    for b in empty_lines:
+        p = b - len(out)
+        i = bisect_right(starts, p - 1) - 1
+        if i >= 0 and p <= starts[i] + spans[i][1]:
+            continue
+        out.append(p)
+    return out
+
+
+def _number_lines(con, width: int, embedded: int, skips: list[int]) -> None:
+    """`_cells`: the scanned records with the file line each starts on."""
+    base = ("_rec + coalesce(sum(" + _nl_sql(width) + ") over (order by _rec rows between unbounded preceding "
+            "and 1 preceding), 0)") if embedded else "_rec"
+    if skips:
+        # skips[k - 1] is the k-th skipped line: a record at or after its position has k lines skipped before it
+        last_k = {p: k for k, p in enumerate(skips, start=1)}
+        con.execute("create or replace temp table _skips as select unnest($p) as p, unnest($k) as k",
+                    {"p": list(last_k), "k": list(last_k.values())})
+        con.execute(f"""
+            create or replace temp table _cells as
+            select c._rec, c._base + coalesce(s.k, 0) as _line, {_cells_sql(width)}
+            from (select *, {base} as _base from _scan) c asof left join _skips s on c._base >= s.p""")
+        con.execute("drop table _skips")
+    elif embedded:
+        con.execute(f"create or replace temp table _cells as select _rec, {base} as _line, {_cells_sql(width)} "
+                    "from _scan")
+    else:  # every record is one line: its line is its number
+        con.execute("alter table _scan rename to _cells")
+        return
+    con.execute("drop table _scan")
+
+
+def _scan_sheet(con, ws, title: str, name: str) -> int:
+    """Stream one sheet into `_cells`; returns the width."""
+    import pyarrow as pa
+
+    width = 1
+    created = False
+    batch: list[list[str]] = []
+    lines: list[int] = []
+
+    def flush():
+        nonlocal created
+        if not batch and created:
+            return
+        cols = {"_rec": pa.array(lines, pa.int64()), "_line": pa.array(lines, pa.int64())}
+        for i in range(width):
+            cols[f"c{i}"] = pa.array([r[i] if i < len(r) and r[i] != "" else None for r in batch], pa.string())
+        con.register("_batch", pa.table(cols))
+        try:
+            if not created:
+                con.execute("create or replace temp table _cells as select * from _batch")
+                created = True
+            else:
+                have = len(con.execute("select * from _cells limit 0").description) - 2
+                for i in range(have, width):
+                    con.execute(f"alter table _cells add column c{i} varchar")
+                con.execute("insert into _cells by name select * from _batch")
+        finally:
+            con.unregister("_batch")
+        batch.clear()
+        lines.clear()
+
+    try:
+        for n, cells in sheet_rows(ws, title):
+            width = max(width, len(cells))
+            batch.append(cells)
+            lines.append(n)
+            if len(batch) >= _BATCH:
+                flush()
+    except NotAWorkbook as exc:
+        raise FileRejected(name, exc.message) from None
+    flush()
+    return len(con.execute("select * from _cells limit 0").description) - 2
+
+
+def read_export(con: duckdb.DuckDBPyConnection, path: Path, kind: Kind | None = None,
+                work: Path | None = None) -> ReadFile:
+    """Read `path` into the temp table `_raw` of `con`, or raise `FileRejected`."""
     kind = kind or kind_of(path)
     name = path.name
     if kind is None:
         raise FileRejected(name, "is not named after a known export (concerns, training, survey_waves, ...).")
-    grid, encoding, delimiter = _read_grid(path)
+    read = ReadFile(path, kind)
+    if path.suffix.lower() == ".xlsx":
+        _read_workbook(con, read)
+        return read
+    import tempfile
 
-    top = grid.iloc[:HEADER_SEARCH_ROWS].values.tolist()
-    header_at = _find_header(top, kind)
-    if header_at is None:
-        first = next((r for r in top if any(c for c in r)), [])
-        present = {column_for(kind, normalise_header(c)) for c in first}
-        missing = [f for f in kind.required if f not in present]
-        if not first:
-            raise FileRejected(name, "is empty: it has no header row.")
-        raise FileRejected(
-            name,
-            "is missing required column(s) " + ", ".join(missing)
-            + f" for a {kind.name} export (header looked for in the first {HEADER_SEARCH_ROWS} rows).",
-        )
-    header = top[header_at]
-    body = grid.iloc[header_at + 1:]
+    with tempfile.TemporaryDirectory(dir=work) as tmp:
+        read.encoding, read.delimiter, width, counts = _scan_csv(con, path, name, Path(tmp))
+    _start_raw(con, kind)
+    _map_part(con, read, width, None, counts["records"], counts["skips"])
+    _finish(con, read)
+    return read
 
-    mapped: dict[int, str] = {}
-    seen: dict[str, str] = {}
-    dropped_identity, dropped_unknown, wide = [], [], []
-    wide_form = kind.name == "survey_responses" and not any(
-        column_for(kind, normalise_header(h)) == "question_id" for h in header)
-    for i, h in enumerate(header):
-        norm = normalise_header(h)
-        if not norm:
-            if (body[i] != "").any():
-                dropped_unknown.append(f"(blank header, column {i + 1})")
-            continue
-        target = column_for(kind, norm)
-        if target is None:
-            if is_identity(norm):
-                dropped_identity.append(h)
-            elif wide_form:
-                target = f"q:{h}"
-                wide.append(h)
+
+def _read_workbook(con, read: ReadFile) -> None:
+    name = read.path.name
+    wb = open_workbook(read.path)
+    read.encoding = "Excel workbook"
+    _start_raw(con, read.kind)
+    found = 0
+    try:
+        titles = list(wb.sheetnames)
+        for title in titles:
+            width = _scan_sheet(con, wb[title], title, name)
+            records = con.execute("select count(*) from _cells").fetchone()[0]
+            if _map_part(con, read, width, title if len(titles) > 1 else None, records, [], optional=True):
+                found += 1
+                read.sheets.append(title)
             else:
-                dropped_unknown.append(h)
-            if target is None:
-                continue
-        if target in seen:
-            raise FileRejected(
-                name,
-                f"has duplicate columns: '{seen[target]}' and '{h}' both mean {target}. "
-                "Remove one and load again.",
-            )
-        seen[target] = h
-        mapped[i] = target
+                read.skipped_sheets.append(title)
+    except FileRejected:
+        raise
+    except Exception as exc:  # a broken sheet part inside an otherwise valid zip
+        raise FileRejected(name, f"is not a readable Excel workbook ({type(exc).__name__}). "
+                                 "Open it in Excel and save it again as .xlsx.") from None
+    finally:
+        wb.close()
+    if not found:
+        _missing_header(con, read, titles)
+    _finish(con, read)
 
-    body = body[(body != "").any(axis=1)]  # blank rows (trailing or between) carry nothing
-    frame = pd.DataFrame({target: body[i].replace("", None).astype(object).to_numpy() for i, target in mapped.items()})
-    frame["_line"] = body.index.to_numpy(dtype="int64")
 
-    if wide_form:
-        if not wide:
-            raise FileRejected(name, "has neither a question_id column (long form) nor question columns (wide form).")
-        frame = _melt_wide(frame, kind)
-        if "question_id" not in frame:
-            raise FileRejected(name, "could not be read as a wide survey export.")
-    for f in kind.fields:
-        if f.name not in frame:
-            frame[f.name] = None
-    frame = frame[[*kind.field_names, "_line"]]
-    return ReadFile(path, kind, frame, dropped_identity, dropped_unknown, wide, encoding, delimiter)
+def _start_raw(con, kind: Kind) -> None:
+    cols = ", ".join(f"r_{f.name} varchar" for f in kind.fields)
+    con.execute(f"create or replace temp table _raw (_line bigint, _part varchar, {cols})")
+
+
+def _top(con, width: int) -> list[list[str]]:
+    rows = con.execute(f"select {_cells_sql(width)} from _cells order by _rec limit {HEADER_SEARCH_ROWS}").fetchall()
+    return [[(c or "").strip(WHITESPACE) for c in r] for r in rows]
 
 
 def _find_header(grid: list[list[str]], kind: Kind) -> int | None:
@@ -211,9 +332,108 @@ def _find_header(grid: list[list[str]], kind: Kind) -> int | None:
     return None
 
 
-def _melt_wide(frame: pd.DataFrame, kind: Kind) -> pd.DataFrame:
-    question_cols = [c for c in frame.columns if c.startswith("q:")]
-    ids = [c for c in frame.columns if not c.startswith("q:")]
-    long = frame.melt(id_vars=ids, value_vars=question_cols, var_name="question_id", value_name="answer")
-    long["question_id"] = long["question_id"].str.slice(2)
-    return long.sort_values(["_line", "question_id"], kind="stable").reset_index(drop=True)
+def _missing_header(con, read: ReadFile, titles: list[str] | None = None) -> None:
+    kind, name = read.kind, read.path.name
+    where = f" of any sheet ({', '.join(titles)})" if titles and len(titles) > 1 else ""
+    first: list[str] = []
+    try:
+        width = len(con.execute("select * from _cells limit 0").description) - 2
+        first = next((r for r in _top(con, width) if any(r)), [])
+    except duckdb.Error:
+        pass
+    if not first:
+        raise FileRejected(name, "is empty: it has no header row.")
+    present = {column_for(kind, normalise_header(c)) for c in first}
+    missing = [f for f in kind.required if f not in present]
+    raise FileRejected(
+        name,
+        "is missing required column(s) " + ", ".join(missing)
+        + f" for a {kind.name} export (header looked for in the first {HEADER_SEARCH_ROWS} rows{where}).")
+
+
+def _map_part(con, read: ReadFile, width: int, part: str | None, records: int, skips: list[int],
+              optional: bool = False) -> bool:
+    """Find the header in `_cells`, map its columns and append the rows below it to `_raw`."""
+    kind, name = read.kind, read.path.name
+    top = _top(con, width)
+    header_at = _find_header(top, kind)
+    if header_at is None:
+        if optional:
+            return False
+        _missing_header(con, read)
+    header = top[header_at]
+    header_rec = con.execute(f"select _rec from _cells order by _rec limit 1 offset {header_at}").fetchone()[0]
+    # trim only a value that starts or ends with white space: DuckDB's trim is costly over millions of cells
+    trimmed = [f"nullif(case when c{i}[1] <= ' ' or c{i}[-1] <= ' ' or c{i}[1] = chr(160) or c{i}[-1] = chr(160) "
+               f"then trim(c{i}, '{WHITESPACE}') else c{i} end, '')" for i in range(width)]
+    body = (f"(select * from (select _line, {', '.join(f'{t} as t{i}' for i, t in enumerate(trimmed))} from _cells "
+            f"where _rec > {header_rec}) where {' or '.join(f't{i} is not null' for i in range(width))})")
+
+    mapped: dict[int, str] = {}
+    seen: dict[str, str] = {}
+    wide_form = kind.name == "survey_responses" and not any(
+        column_for(kind, normalise_header(h)) == "question_id" for h in header)
+    wide: list[str] = []
+    blank_headed = []
+    for i, h in enumerate(header):
+        norm = normalise_header(h)
+        if not norm:
+            blank_headed.append(i)
+            continue
+        target = column_for(kind, norm)
+        if target is None:
+            if is_identity(norm):
+                read.dropped_identity.append(h)
+            elif wide_form:
+                target = f"q:{h}"
+                wide.append(h)
+            else:
+                read.dropped_unknown.append(h)
+            if target is None:
+                continue
+        if target in seen:
+            raise FileRejected(name, f"has duplicate columns: '{seen[target]}' and '{h}' both mean {target}. "
+                                     "Remove one and load again.")
+        seen[target] = h
+        mapped[i] = target
+    for i in blank_headed:
+        if con.execute(f"select count(*) from {body} where t{i} is not null").fetchone()[0]:
+            read.dropped_unknown.append(f"(blank header, column {i + 1})")
+
+    header_line_skips = sum(1 for p in skips if p <= header_rec)
+    read.header_rows += header_rec + header_line_skips
+    read.rows_in_file += records
+    nonblank_rows = 0
+
+    part_sql = "null" if part is None else "$part"
+    params = {"part": part} if part is not None else {}
+    if wide_form:
+        if not wide:
+            raise FileRejected(name, "has neither a question_id column (long form) nor question columns (wide form).")
+        read.wide_questions.extend(wide)
+        ids = {t: i for i, t in mapped.items() if not t.startswith("q:")}
+        selects = []
+        for i, t in mapped.items():
+            if not t.startswith("q:"):
+                continue
+            cols = ", ".join(
+                f"t{ids[f.name]}" if f.name in ids
+                else ("$q" + str(i) if f.name == "question_id" else (f"t{i}" if f.name == "answer" else "null"))
+                for f in kind.fields)
+            params[f"q{i}"] = t[2:]
+            selects.append(f"select _line, {part_sql}, {cols} from {body}")
+        nonblank_rows = con.execute(f"select count(*) from {body}").fetchone()[0]
+        con.execute(f"insert into _raw select * from ({' union all '.join(selects)}) order by 1, "
+                    f"{2 + kind.field_names.index('question_id') + 1}", params)
+    else:
+        by_field = {t: i for i, t in mapped.items()}
+        cols = ", ".join(f"t{by_field[f.name]}" if f.name in by_field else "null" for f in kind.fields)
+        nonblank_rows = con.execute(f"insert into _raw select _line, {part_sql}, {cols} from {body}",
+                                    params).fetchone()[0]
+    read.rows_read += nonblank_rows
+    read.blank_rows += records - header_rec - header_line_skips - nonblank_rows
+    return True
+
+
+def _finish(con, read: ReadFile) -> None:
+    con.execute("drop table if exists _cells")

@@ -8,16 +8,37 @@ A message never quotes the value it found: this is special-category data.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from .contract import Field, Kind
 
-DATE_FORMATS = (
-    "%Y-%m-%d", "%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S.%f",
-    "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M:%S.%f",
-    "%d/%m/%Y", "%d/%m/%Y %H:%M", "%d/%m/%Y %H:%M:%S",
-)
-_FORMATS_SQL = "[" + ", ".join(f"'{f}'" for f in DATE_FORMATS) + "]"
+
+def _date_shapes() -> dict[str, str]:
+    """Each accepted date shape (digits as 9) and its strptime format: ISO, and UK day first."""
+    shapes = {"9999-99-99": "%Y-%m-%d"}
+    for sep in (" ", "T"):
+        shapes[f"9999-99-99{sep}99:99"] = f"%Y-%m-%d{sep}%H:%M"
+        shapes[f"9999-99-99{sep}99:99:99"] = f"%Y-%m-%d{sep}%H:%M:%S"
+        for k in range(1, 7):
+            shapes[f"9999-99-99{sep}99:99:99.{'9' * k}"] = f"%Y-%m-%d{sep}%H:%M:%S.%f"
+    for d in ("9", "99"):
+        for m in ("9", "99"):
+            shapes[f"{d}/{m}/9999"] = "%d/%m/%Y"
+            for h in ("9", "99"):
+                shapes[f"{d}/{m}/9999 {h}:99"] = "%d/%m/%Y %H:%M"
+                shapes[f"{d}/{m}/9999 {h}:99:99"] = "%d/%m/%Y %H:%M:%S"
+    return shapes
+
+
+#: the shapes of date a column may hold; which of them a file uses is found once per file and column
+DATE_SHAPES = _date_shapes()
+#: a whole number, or one grouped in thousands (1,250); never 1e3, 12.0 or 1,0,0
+WHOLE = r"[+-]?\d{1,15}"
+GROUPED = r"[+-]?\d{1,3}(,\d{3}){1,4}"
+FINANCIAL_YEAR = r"\d{4}-\d{2}"
+#: dates before this are not plausible for any export
+EARLIEST = dt.date(2000, 1, 1)
 TRUE_WORDS = ("y", "yes", "true", "t", "1")
 FALSE_WORDS = ("n", "no", "false", "f", "0")
 DATE_HELP = "Use 2023-10-04, 2023-10-04 09:15 or 04/10/2023 (day first; US month-first order is never read)."
@@ -31,20 +52,62 @@ class Rule:
     bad_sql: str  # true for a row that breaks the rule; sees raw columns `r_<field>` and typed `<field>`
 
 
+@dataclass(frozen=True)
+class DateForms:
+    """The strptime formats one date column of one file uses: found once per file, each value tried once."""
+
+    formats: tuple[str, ...] = tuple(dict.fromkeys(DATE_SHAPES.values()))
+
+
 def _raw(f: Field) -> str:
     return f"r_{f.name}"
 
 
-def parse_sql(f: Field) -> str:
+def _q(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def date_groups_sql(f: Field) -> str:
+    """Over `_raw`: one date column's values grouped so that each group has one shape, with one value of each
+    group (its shape names the group's format). Cheap string functions only; each value is parsed once, later.
+
+    Values made only of digit runs between single separators, of one length, with the first (and for / - :
+    the last) position of each separator alike, have one shape: an accepted shape has each of / - : at most
+    twice, and an extra one between two others would make a double separator."""
+    raw = _raw(f)
+    key = ", ".join([f"strpos({raw}, '{c}')" for c in "/-: T."]
+                    + [f"strpos(reverse({raw}), '{c}')" for c in "/-:"])
+    return (f"select any_value({raw}), count(*) as n from _raw where {raw} is not null "
+            f"group by length({raw}), regexp_full_match({raw}, '[0-9]+([/ :T.-][0-9]+)*'), {key} "
+            "order by n desc limit 500")
+
+
+def shape_of(value: str) -> str:
+    return "".join("9" if ch.isdigit() and ch.isascii() else ch for ch in value)
+
+
+def date_order_sql(f: Field) -> str:
+    """Over `_raw`: the first line of a date with a second number over 12 (month first), and how many have a
+    first number over 12 (day first)."""
+    raw = _raw(f)
+    return (f"min(_line) filter (where contains({raw}, '/') and try_cast(split_part({raw}, '/', 2) as integer) > 12), "
+            f"count(*) filter (where contains({raw}, '/') and try_cast(split_part({raw}, '/', 1) as integer) > 12)")
+
+
+def parse_sql(f: Field, forms: DateForms | None = None) -> str:
     """The typed value of a field from its text, NULL where it cannot be read."""
     raw = _raw(f)
-    if f.type == "timestamp":
-        return f"try_strptime({raw}, {_FORMATS_SQL})"
-    if f.type == "date":
-        return f"cast(try_strptime({raw}, {_FORMATS_SQL}) as date)"
+    if f.type in ("timestamp", "date"):
+        formats = (forms or DateForms()).formats
+        if not formats:
+            value = "cast(null as timestamp)"
+        else:
+            # one call per format: DuckDB's list form of try_strptime is far slower
+            value = "coalesce(" + ", ".join(f"try_strptime({raw}, {_q(x)})" for x in formats) + ")"
+        return value if f.type == "timestamp" else f"cast({value} as date)"
     if f.type == "integer":
-        num = f"try_cast(replace({raw}, ',', '') as double)"
-        return f"case when {num} = floor({num}) and abs({num}) < 1e15 then cast({num} as bigint) end"
+        return (f"case when regexp_full_match({raw}, {_q(WHOLE)}) then cast({raw} as bigint) "
+                f"when regexp_full_match({raw}, {_q(GROUPED)}) then cast(replace({raw}, ',', '') as bigint) end")
     if f.type == "boolean":
         t = ", ".join(f"'{w}'" for w in TRUE_WORDS)
         n = ", ".join(f"'{w}'" for w in FALSE_WORDS)
@@ -56,8 +119,19 @@ def parse_sql(f: Field) -> str:
     return raw
 
 
-def field_rules(f: Field) -> list[Rule]:
+def us_order_message(f: Field, line: int, day_first_too: bool) -> str:
+    if day_first_too:
+        return (f"has {f.name} dates in both orders: line {line} has a second number over 12 (month first) while "
+                "others have a first number over 12 (day first), so no date in that column can be trusted. "
+                f"Export every date day first (04/10/2023) or as 2023-10-04. Nothing from it is stored.")
+    return (f"has {f.name} dates in US order, month first: line {line} has a second number over 12. Read day "
+            "first, a date such as 03/04/2023 would be misread, so the file is not read at all. Export dates day "
+            "first (04/10/2023) or as 2023-10-04 and load again.")
+
+
+def field_rules(f: Field, today: dt.date | None = None) -> list[Rule]:
     raw = _raw(f)
+    today = today or dt.date.today()
     rules = []
     if f.required:
         rules.append(Rule("missing-value", f.name,
@@ -66,6 +140,11 @@ def field_rules(f: Field) -> list[Rule]:
     if f.type in ("timestamp", "date"):
         rules.append(Rule("unreadable-date", f.name, f"{f.name} is not a date that can be read. {DATE_HELP}",
                           f"{raw} is not null and {f.name} is null"))
+        latest = today.replace(year=today.year + f.future_years, day=min(today.day, 28))
+        rules.append(Rule("implausible-date", f.name,
+                          f"{f.name} is before 1 January 2000 or more than {f.future_years} year"
+                          f"{'s' if f.future_years > 1 else ''} after the load; check the year at source.",
+                          f"{f.name} < date '{EARLIEST}' or {f.name} > date '{latest}'"))
     elif f.type == "integer":
         rules.append(Rule("not-a-whole-number", f.name, f"{f.name} must be a whole number.",
                           f"{raw} is not null and {f.name} is null"))
@@ -83,6 +162,14 @@ def field_rules(f: Field) -> list[Rule]:
         rules.append(Rule("unknown-value", f.name,
                           f"{f.name} must be one of: {', '.join(f.choices)}.",
                           f"{raw} is not null and {f.name} is null"))
+    if f.format == "financial-year":
+        first = f"try_cast(left({raw}, 4) as integer)"
+        rules.append(Rule("not-a-financial-year", f.name,
+                          f"{f.name} must be a financial year written like 2020-21: two consecutive years, "
+                          f"from 2000-01 to {today.year}-{(today.year + 1) % 100:02d}.",
+                          f"{raw} is not null and not coalesce(regexp_full_match({raw}, {_q(FINANCIAL_YEAR)}) "
+                          f"and ({first} + 1) % 100 = try_cast(right({raw}, 2) as integer) "
+                          f"and {first} between {EARLIEST.year} and {today.year}, false)"))
     return rules
 
 
@@ -121,9 +208,23 @@ def duplicate_message(kind: Kind) -> str:
             "neither copy is loaded. Keep one row per " + key + ".")
 
 
-def rules_for(kind: Kind) -> list[Rule]:
-    rules = [r for f in kind.fields for r in field_rules(f)]
-    return rules + CROSS_RULES.get(kind.name, [])
+def free_text(kind: Kind) -> list[Field]:
+    """The text columns a person types into (not references): screened for identifying details."""
+    return [f for f in kind.fields if f.type == "text" and f.name not in kind.row_key and not f.name.endswith("_id")]
+
+
+def identity_rules(kind: Kind) -> list[Rule]:
+    """A row whose free text holds an e-mail, phone number, postcode, NHS number, date of birth or a name is
+    quarantined (sg_data.identity): the value is never stored, and the reason names the rule, not the value."""
+    from . import identity
+
+    return [Rule(rule, f.name, identity.message(rule), cond)
+            for f in free_text(kind) for rule, cond in identity.sql_conditions(_raw(f)).items()]
+
+
+def rules_for(kind: Kind, today: dt.date | None = None) -> list[Rule]:
+    rules = [r for f in kind.fields for r in field_rules(f, today)]
+    return rules + CROSS_RULES.get(kind.name, []) + identity_rules(kind)
 
 
 def rule_catalogue() -> list[dict]:

@@ -9,7 +9,8 @@ import duckdb
 import pandas as pd
 import pytest
 
-from sg_data.hardening import StoreError, is_private, make_private, open_read_only, private_umask
+from sg_data.hardening import is_private, make_private, private_umask
+from sg_data.store import StoreError, open_read_only
 
 
 @pytest.fixture
@@ -53,8 +54,10 @@ def test_registered_frames_still_work(hard):
         ("set lock_configuration = false", duckdb.InvalidInputException),
         ("set autoinstall_known_extensions = true", duckdb.InvalidInputException),
         ("set allowed_directories = ['/']", duckdb.InvalidInputException),
-        ("create table t2 as select 1", duckdb.InvalidInputException),
-        ("delete from concerns", duckdb.InvalidInputException),
+        ("create table store.t2 as select 1", duckdb.InvalidInputException),
+        ("delete from store.concerns", duckdb.InvalidInputException),
+        ("delete from concerns", duckdb.Error),
+        ("update concerns set n = 4", duckdb.Error),
     ],
 )
 def test_escapes_fail(hard, store_path, sql, error):
@@ -63,6 +66,15 @@ def test_escapes_fail(hard, store_path, sql, error):
         hard.execute(sql.format(tmp=tmp))
     assert not (tmp / "out.csv").exists()
     assert not (tmp / "exported").exists()
+
+
+def test_scratch_tables_never_reach_the_store(hard, store_path):
+    # the reader's own catalog is in memory (so a reload is seen: sg_data.store); what is made there is lost
+    hard.execute("create table t2 as select 1")
+    hard.close()
+    with duckdb.connect(str(store_path), read_only=True) as c:
+        assert [r[0] for r in c.execute("show tables").fetchall()] == ["concerns"]
+        assert c.execute("select n from concerns").fetchall() == [(3,)]
 
 
 def test_a_new_cursor_cannot_unlock(hard):

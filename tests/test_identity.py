@@ -154,3 +154,32 @@ def test_shipped_names_list_holds_only_the_test_names(monkeypatch):
     monkeypatch.delenv(identity.NAMES_ENV, raising=False)
     assert read_names(identity.DEFAULT_NAMES_FILE) == ["Tom Jones", "Jane Smith"]
     assert identity.screen("Tom Jones").rule == "identity_listed_name"
+
+
+def test_the_loader_quarantines_identifying_free_text_and_stores_none_of_it(tmp_path):
+    from sg_data import store
+    from sg_data.loader import load_file
+
+    path = tmp_path / "concerns.csv"
+    path.write_text(
+        "concern_id,raised_at,service,team,category,subject_group,reviewed_at,referred_to,outcome,closed_at\n"
+        "C1,2024-04-02 08:05,Housing,Lettings,Neglect,child,2024-04-02 10:00,,Open,\n"
+        "C2,2024-04-02 08:05,Housing,Lettings,Neglect - jo.bloggs@example.org,child,2024-04-02 10:00,,Open,\n"
+        "C3,2024-04-02 08:05,Housing,Lettings,Neglect,child,2024-04-02 10:00,Call 07700 900123,Open,\n"
+        "C4,2024-04-02 08:05,Housing,Mrs Smith's team,Neglect,child,2024-04-02 10:00,,Open,\n"
+        "C5,2024-04-02 08:05,Housing,Lettings,Neglect,adult,2024-04-02 10:00,,Lives at SW1A 1AA,\n",
+        encoding="utf-8")
+    db = tmp_path / "s.duckdb"
+    with store.new_version(db) as con:
+        report = load_file(con, path)
+    assert (report.rows_loaded, report.rows_quarantined) == (1, 4)
+    reasons = {(q["line"], q["column_name"], q["rule"]) for q in report.quarantine}
+    assert reasons == {(3, "category", "identity_email"), (4, "referred_to", "identity_phone"),
+                       (5, "team", "identity_titled_name"), (6, "outcome", "identity_postcode")}
+    for q in report.quarantine:
+        assert "example.org" not in q["reason"] and "07700" not in q["reason"] and "Smith" not in q["reason"]
+    con = store.open_read_only(db)
+    stored = con.execute("select * from concerns").df().to_csv() + con.execute("select * from quarantine").df().to_csv()
+    for value in ("jo.bloggs", "07700", "Smith", "SW1A"):
+        assert value not in stored
+    assert con.execute("select concern_id from concerns").fetchall() == [("C1",)]

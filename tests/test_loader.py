@@ -297,8 +297,8 @@ def test_cli_exit_codes_and_no_traceback(tmp_path):
     assert period.returncode == 2 and "not a financial year" in period.stderr
 
 
-def test_read_export_rejects_an_unknown_name(tmp_path):
+def test_read_export_rejects_an_unknown_name(con, tmp_path):
     p = tmp_path / "people.csv"
     p.write_text("a,b\n1,2\n")
     with pytest.raises(FileRejected):
-        read_export(p)
+        read_export(con, p)

@@ -90,6 +90,73 @@ def main() -> None:
     ws.append(["31/12/2023", "00732", "Councillors", "Councillor safeguarding briefing", "N", None, "Cllr Y"])
     ws.append([None, None, None, None, None, None, None])
     wb.save(HERE / "training_title.xlsx")
+    strict_cases(header)
+
+
+def strict_cases(header: str) -> None:
+    """Hostile or messy exports that must be rejected whole or quarantined row by row (issue 11)."""
+    rows = [f"Q{i:02d},2023-10-{1 + i % 28:02d},Housing Services,Hoarding,\n" for i in range(1, 51)]
+    rows[9] = 'Q10,2023-10-11,Housing Services,"Hoarding,\n'  # a quote opened on line 11 and never closed
+    write("concerns_unbalanced_quote.csv", header + "".join(rows))
+    write("concerns_usdates.csv", header
+          + "A1,03/04/2023,Housing Services,Hoarding,\n"
+          + "A2,12/25/2023,Housing Services,Hoarding,\n"
+          + "A3,01/02/2024,Housing Services,Hoarding,\n")
+    write("concerns_implausible.csv", header
+          + "D1,1900-01-01,Housing Services,Hoarding,\n"
+          + "D2,2099-06-30,Housing Services,Hoarding,\n"
+          + "D3,0001-01-01,Housing Services,Hoarding,\n"
+          + "D4,31/12/9999,Housing Services,Hoarding,\n"
+          + "D5,2023-10-04,Housing Services,Hoarding,2099-01-01\n"
+          + "D6,2000-01-01,Housing Services,Hoarding,2000-01-01 00:05\n")
+    write("outcomes_strict.csv",
+          "period,programme,measure,sought,engaged,positive,negative\n"
+          '2020-21,Programme A,Housed,"1,0,0",12,7,\n'
+          "2020-21,Programme B,Housed,1e3,12,7,\n"
+          "2020-21,Programme C,Housed,20,12.0,7,\n"
+          '2020-21,Programme D,Housed,"1,250",12,7,\n'
+          "abc,Programme E,Housed,20,12,7,\n"
+          "2023-25,Programme F,Housed,20,12,7,\n"
+          "2099-00,Programme G,Housed,20,12,7,\n"
+          "2023-24,Programme H,Housed,+20,12,7,0\n")
+    text = header + "U1,2023-10-04,Housing Services,Café outreach,\nU2,2023-10-05,Housing Services,Hoarding,\n"
+    (HERE / "concerns_utf16_bom.csv").write_bytes(text.replace("\n", "\r\n").encode("utf-16"))
+    (HERE / "concerns_utf16_nobom.csv").write_bytes(text.replace("\n", "\r\n").encode("utf-16-le"))
+    write("concerns_blank_lines.csv", header
+          + "\n"
+          + 'L1,2023-10-04,Housing Services,"Hoarding\n\nand neglect",\n'
+          + "\n\n"
+          + "L2,not a date,Housing Services,Hoarding,\n"
+          + "   \n"
+          + ",,,,\n"
+          + "L3,2023-10-06,Housing Services,Hoarding,\n"
+          + "\n")
+    (HERE / "concerns_zip_renamed.csv").write_bytes(
+        b"PK\x03\x04\x14\x00\x00\x00\x08\x00" + bytes(range(256)) * 4)
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Housing"
+    ws.append(["Snapshot Date", "Staff ID", "Service", "Course", "Required"])
+    ws.append(["31/12/2023", "00731", "Housing Services", "Safeguarding awareness", "Y"])
+    ws.append(["31/12/2023", "00732", "Housing Services", "Safeguarding awareness", "maybe"])
+    ws = wb.create_sheet("Notes")
+    ws.append(["This workbook lists training by service."])
+    ws = wb.create_sheet("Community Safety")
+    ws.append(["Training matrix"])
+    ws.append(["snapshot_date", "staff_id", "service", "course", "required"])
+    ws.append(["31/12/2023", "00733", "Community Safety", "Safeguarding awareness", "N"])
+    ws.append([None, None, None, None, None])
+    ws.append(["31/12/2023", None, "Community Safety", "Safeguarding awareness", "N"])
+    wb.create_sheet("Empty")
+    wb.save(HERE / "training_sheets.xlsx")
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["snapshot_date", "staff_id", "service", "course", "required"])
+    ws.append(["31/12/2023", "00731", "Housing Services", "Safeguarding awareness", "Y"])
+    ws["XFD1048576"] = "x"
+    wb.save(HERE / "training_huge_range.xlsx")
 
 
 if __name__ == "__main__":

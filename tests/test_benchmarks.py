@@ -1,0 +1,19 @@
+"""The benchmark harness runs at its smallest scale, so it cannot rot. Its timings are never asserted."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from .conftest import ROOT
+
+
+def test_the_benchmark_runs_at_10k_and_reports_ratios_side_by_side():
+    out = subprocess.run([sys.executable, "-m", "benchmarks", "--scale", "1e4"], capture_output=True, text=True,
+                         cwd=ROOT)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0] == "| concerns | file | DuckDB read_csv | loader | time ratio | peak memory (floor / loader) |"
+    assert re.fullmatch(r"\| 10,000 \| \d+ MB \| [\d.]+ s \| [\d.]+ s \| [\d.]+x \| [\d,]+ MB / [\d,]+ MB \|", lines[2])
+    assert lines[-1].startswith("Machine: ") and "DuckDB " in lines[-1]
