@@ -136,18 +136,17 @@ def cmd_audit(args) -> int:
 def cmd_purge(args) -> int:
     import datetime as dt
 
-    import duckdb
-
-    from . import hardening, retention
+    from . import retention
 
     if not Path(args.db).exists():
         print(f"error: no store at {args.db}", file=sys.stderr)
         return 2
     try:
         retention.months(args.older_than)
-        with hardening.private_umask(), duckdb.connect(args.db) as con:
+        # on a copy swapped in whole, like a load: a dashboard reading the store never sees half a purge
+        with store.new_version(args.db) as con:
             count = retention.purge(con, args.older_than, dt.date.today(), db=args.db, dry_run=args.dry_run)
-    except retention.RetentionError as exc:
+    except (retention.RetentionError, store.StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     first_kept = retention.cutoff(args.older_than, dt.date.today())

@@ -211,11 +211,16 @@ def _date_forms(con, kind: Kind, name: str) -> dict[str, DateForms]:
     return forms
 
 
+def _stored(f, sql: str) -> str:
+    """What is stored of a field: a staff id only as its keyed pseudonym (sg_data.pseudonym)."""
+    return f"pseudonym({sql})" if f.name == "staff_id" else sql
+
+
 def _apply(con: duckdb.DuckDBPyConnection, read: ReadFile, sha: str, progress: Progress) -> FileReport:
     kind = read.kind
     name = read.path.name
     forms = _date_forms(con, kind, name)
-    typed = ", ".join(f"{parse_sql(f, forms.get(f.name))} as {f.name}" for f in kind.fields)
+    typed = ", ".join(f"{_stored(f, parse_sql(f, forms.get(f.name)))} as {f.name}" for f in kind.fields)
     con.execute(f"create or replace temp table _parsed as select *, {typed} from _raw")
     con.execute("drop table _raw")
 

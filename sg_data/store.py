@@ -146,10 +146,28 @@ def connect(path: str | Path, read_only: bool = False) -> duckdb.DuckDBPyConnect
     con = _connect_rw(path)
     try:
         _ensure_schema_of(con, path)
+        _register_pseudonym(con, path)
     except BaseException:
         con.close()
         raise
     return con
+
+
+def _register_pseudonym(con: duckdb.DuckDBPyConnection, path: str | Path) -> None:
+    """`pseudonym(staff_id)` for the loader, with the store's key (sg_data.pseudonym). A store that holds
+    pseudonyms and has lost its key refuses: a new key would give every member of staff a new pseudonym."""
+    from . import pseudonym
+
+    try:
+        key = pseudonym.load_key(path)
+    except pseudonym.PseudonymKeyError as exc:
+        if con.execute("select count(*) from training").fetchall()[0][0]:
+            raise StoreError(f"{path}: {exc}") from None
+        try:
+            key = pseudonym.load_key(path, create=True)
+        except pseudonym.PseudonymKeyError as exc:
+            raise StoreError(f"{path}: {exc}") from None
+    pseudonym.register(con, key)
 
 
 def _ensure_schema_of(con, path) -> None:
@@ -298,17 +316,19 @@ def new_version(path: str | Path, wait: bool = False) -> Iterator[duckdb.DuckDBP
             leftover.unlink(missing_ok=True)  # from a load that was killed
         wal = path.with_name(path.name + ".wal")
         if path.exists():
-            shutil.copyfile(path, work)
+            _private_copy(path, work)
             if wal.exists():  # a writer of an older program died before its checkpoint: keep what it wrote
-                shutil.copyfile(wal, work.with_name(work.name + ".wal"))
+                _private_copy(wal, work.with_name(work.name + ".wal"))
         try:
             con = _connect_rw(work, shown=path)
+            hardening.make_private(work)  # a new store is owner-only from its first load
             try:
                 version = schema_version(con)
                 if version is not None and version < SCHEMA_VERSION:
                     backup = path.with_name(f"{path.name}.schema{version}.bak")
-                    shutil.copyfile(path, backup)
+                    _private_copy(path, backup)
                 _ensure_schema_of(con, path)
+                _register_pseudonym(con, path)
                 yield con
                 con.execute("checkpoint")
             finally:
@@ -319,6 +339,14 @@ def new_version(path: str | Path, wait: bool = False) -> Iterator[duckdb.DuckDBP
             work.unlink(missing_ok=True)
             work.with_name(work.name + ".wal").unlink(missing_ok=True)
             raise
+
+
+def _private_copy(source: Path, target: Path) -> None:
+    """Copy a store file into a new owner-only file (0600 from its first byte, whatever the umask)."""
+    target.unlink(missing_ok=True)
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    with os.fdopen(fd, "wb") as out, open(source, "rb") as src:
+        shutil.copyfileobj(src, out, 1 << 20)
 
 
 def file_sha256(path: Path) -> str:

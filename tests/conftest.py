@@ -24,6 +24,17 @@ def con(tmp_path):
 
 
 @pytest.fixture
+def pseudo(tmp_path):
+    """The stored form of a staff id in a test store (the `con` fixture's by default): its keyed pseudonym."""
+    from sg_data import pseudonym
+
+    def _pseudo(staff_id: str, db=None) -> str:
+        return pseudonym.pseudonymise(staff_id, pseudonym.load_key(db or tmp_path / "t.duckdb"))
+
+    return _pseudo
+
+
+@pytest.fixture
 def load(con):
     """Load one golden file into the empty store; returns its FileReport."""
 

@@ -75,3 +75,21 @@ def test_key_file_from_environment(tmp_path, monkeypatch):
     elsewhere.write_text("ab" * 8)
     with pytest.raises(PseudonymKeyError, match=r"shorter than 32 bytes"):
         load_key(tmp_path / "sg.duckdb")
+
+
+def test_a_store_of_pseudonyms_without_its_key_refuses_to_load(tmp_path):
+    from sg_data import store
+    from sg_data.loader import load_folder
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "training.csv").write_text("snapshot_date,staff_id,service,course,required\n"
+                                      "2023-12-31,00731,Housing Services,Safeguarding awareness,Y\n")
+    db = tmp_path / "s.duckdb"
+    assert load_folder(src, db).ok
+    first = store.open_read_only(db).execute("select staff_id from training").fetchall()
+    assert first != [("00731",)] and len(first[0][0]) == 16
+    (tmp_path / "s.duckdb.key").unlink()
+    with pytest.raises(store.StoreError, match=r"no pseudonym key at .*s\.duckdb\.key: restore it from backup"):
+        load_folder(src, db)
+    assert store.open_read_only(db).execute("select staff_id from training").fetchall() == first

@@ -291,13 +291,18 @@ def test_deliberate_faults_are_quarantined_exactly_as_readme_says(sample_con):
     assert lines_by_kind == {"concerns": 6, "training": 2, "self_assessment": 1, "outcomes": 1}
 
 
-def test_quarantined_rows_are_counted_nowhere(sample_con):
+def test_quarantined_rows_are_counted_nowhere(sample_con, sample_db):
+    from sg_data.pseudonym import load_key, pseudonymise
+
     kept = sql(sample_con, """
         select concern_id from stg_concerns
         where concern_id in ('MC-000450', 'MC-000572', 'MC-000903', 'MC-001026', 'MC-001281')""")
     assert kept.empty
     assert sql(sample_con, "select * from stg_training where staff_id is null").empty
-    assert sql(sample_con, "select * from stg_training where staff_id = 'E10001' and course = 'Prevent'").empty
+    e10001 = pseudonymise("E10001", load_key(sample_db))
+    assert not sql(sample_con, "select * from stg_training where staff_id = $id", {"id": e10001}).empty
+    assert sql(sample_con, "select * from stg_training where staff_id = $id and course = 'Prevent'", {"id": e10001}).empty
+    assert sql(sample_con, "select * from stg_training where staff_id = 'E10001'").empty  # never stored as it is
     ratings_2022 = ratings_frame(sample_con, "2022")
     assert len(ratings_2022) == 11 and "PE5" not in set(ratings_2022["standard_id"])
     assert "Domestic abuse sanctuary scheme" not in set(StoreFigures(sample_con).get("outcomes", parse("2022-23"))["programme"])

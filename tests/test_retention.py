@@ -14,9 +14,12 @@ from sg_data.retention import RetentionError, cutoff, months, purge
 
 
 def _store(path, raised):
-    with duckdb.connect(str(path)) as c:
-        c.execute("create table concerns (concern_id varchar, raised_at timestamp)")
-        c.executemany("insert into concerns values (?, ?)", [(f"C{i}", r) for i, r in enumerate(raised)])
+    """A store of this program's schema holding concerns raised at the given times."""
+    from sg_data import store
+
+    with store.connect(path) as c:
+        c.executemany("insert into concerns (concern_id, raised_at, load_id) values (?, ?, 1)",
+                      [(f"C{i}", r) for i, r in enumerate(raised)])
 
 
 @pytest.mark.parametrize("text, n", [("7y", 84), ("84m", 84), (" 7Y ", 84), ("12m", 12), ("100y", 1200)])
