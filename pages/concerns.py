@@ -14,9 +14,7 @@ figs = app.cached_figures()
 period, comparison = f.period, f.comparison
 scope, for_scope = ui.period_heading(f, f"Concerns raised: {period.label}")
 
-by_service = vm.keep(figs.get("concerns_by_service", period), f.services)
-if figs.suppressed:  # the published grid lists every service; a service with none is a zero, not a bar
-    by_service = by_service.sort_values("service").reset_index(drop=True)
+by_service = vm.services_frame(figs, period, f.services)
 now, before = vm.headline(figs, period, f.services), vm.headline(figs, comparison, f.services)
 
 if not now.raised and now.raised is not None:
@@ -84,8 +82,7 @@ else:  # not st.stop(): under AppTest the run after a stopped run lost the sideb
     st.header(f"Concerns per 100 staff, {fy.label}")
     ui.definition("concerns_per_100_staff")
     rates = vm.keep(figs.get("concerns_per_100_staff", period), f.services)
-    no_headcount = sorted(set(vm.keep(figs.get("concerns_by_service", fy), f.services).query("concerns != 0")
-                              ["service"]) - set(rates["service"]))
+    no_headcount = vm.without_headcount(figs, fy, f.services, rates)
     if period.is_quarter:
         st.caption(f"Headcount is recorded by financial year, so this shows the whole of {fy.label}, the year that "
                    f"contains {period.label}.")

@@ -2,34 +2,10 @@ from sg_data.frame import frame
 
 frame()
 
-import pandas as pd  # noqa: E402
 import streamlit as st  # noqa: E402
 
-from sg_data import charts, contract, frame as app, present, rules, ui, views  # noqa: E402
-
-KIND_NAMES = {"concerns": "Concerns", "training": "Training matrix", "survey_waves": "Staff survey waves",
-              "survey_questions": "Staff survey questions", "survey_responses": "Staff survey responses",
-              "self_assessment": "Self-assessment", "outcomes": "Outcomes", "services": "Services",
-              "categories": "Categories"}
-LATEST_WORDS = {"concerns": "latest concern recorded", "training": "latest training snapshot",
-                "survey_waves": "latest survey wave closed", "self_assessment": "latest audit year",
-                "outcomes": "latest financial year"}
-
-
-def latest_text(kind: str, latest) -> str:
-    if latest is None or pd.isna(latest):
-        return "nothing recorded"
-    text = str(latest)
-    try:
-        when = pd.Timestamp(text)
-        if len(text) > 10:
-            text = f"{when:%d %B %Y %H:%M}"
-        elif len(text) == 10:
-            text = f"{when:%d %B %Y}"
-    except (ValueError, TypeError):
-        pass
-    return f"{LATEST_WORDS.get(kind, 'latest')} {text}"
-
+from sg_data import charts, contract, frame as app, ui  # noqa: E402
+from sg_data.views import data as vm  # noqa: E402
 
 st.title("Data: what is loaded")
 st.caption(app.as_of_text())
@@ -40,15 +16,11 @@ st.write("The dashboard reads the council's exports from a DuckDB store. Each ex
 
 # --- freshness -----------------------------------------------------------------------------------
 st.header("How recent the data is")
-fresh = app.get("data_freshness")
-if fresh is None or fresh.empty:
+lines = vm.freshness_lines(app.get("data_freshness"))
+if not lines:
     st.info("Nothing has been loaded yet. See 'How to load your own exports' below.")
-else:
-    fresh = fresh.assign(_order=fresh["kind"].map({k: i for i, k in enumerate(KIND_NAMES)}).fillna(99))
-    for row in fresh.sort_values(["_order", "kind"]).itertuples():
-        loaded = f"; last loaded {row.last_loaded_at:%d %B %Y %H:%M}" if not pd.isna(row.last_loaded_at) else ""
-        st.markdown(f"- **{KIND_NAMES.get(row.kind, row.kind)}**: {present.count(row.rows_stored)} rows stored; "
-                    f"{latest_text(row.kind, row.latest)}{loaded}.")
+for kind, text in lines:
+    st.markdown(f"- **{ui.escape(kind)}**: {ui.escape(text)}")
 
 # --- loads ---------------------------------------------------------------------------------------
 st.header("Files loaded")
@@ -56,24 +28,17 @@ loads = app.get("loads_history")
 if loads is None or loads.empty:
     st.info("No files have been loaded yet.")
 else:
-    counted = "rows_loaded" in loads.columns  # a publication lists the files, not their rows (officer only)
-    cols = st.columns(3 if counted else 1)
+    shown = vm.loads(loads)
+    cols = st.columns(3 if shown.rows_loaded is not None else 1)
     with cols[0]:
-        ui.figure("Files loaded", f"{loads['file_name'].nunique():,}")
-    if counted:
+        ui.figure("Files loaded", shown.files)
+    if shown.rows_loaded is not None:
         with cols[1]:
-            ui.figure("Rows loaded", present.count(loads["rows_loaded"].sum(min_count=1)))
+            ui.figure("Rows loaded", shown.rows_loaded)
         with cols[2]:
-            ui.figure("Rows quarantined", present.count(views.common.frame_total(loads, "rows_quarantined"),
-                                                        missing=present.SUPPRESSED),
+            ui.figure("Rows quarantined", shown.rows_quarantined,
                       "Set aside because they break the data contract; see below.", key="quarantine")
-    shown = loads[[c for c in ("file_name", "kind", "loaded_at", "encoding", "rows_read", "rows_loaded",
-                               "rows_replaced", "rows_quarantined", "dropped_columns") if c in loads.columns]].copy()
-    shown["loaded_at"] = pd.to_datetime(shown["loaded_at"]).dt.strftime("%d %b %Y %H:%M")
-    shown["dropped_columns"] = shown["dropped_columns"].fillna("")
-    shown = shown.rename(columns={"file_name": "file", "loaded_at": "when loaded",
-                                  "dropped_columns": "columns not stored"})
-    ui.data_table(shown, "files loaded")
+    ui.data_table(shown.table, "files loaded")
     st.caption("Columns not stored: identity columns (names, addresses, postcodes) are dropped on load and never "
                "stored; columns the contract does not know are not stored either. A wide survey file has one row "
                "per respondent but loads one row per answer, so it can load more rows than it has.")
@@ -85,32 +50,14 @@ by_rule = app.get("quarantine_by_rule")
 if by_rule is None or by_rule.empty:
     st.success("No rows have been quarantined: every row of every file loaded met the data contract.")
 else:
-    totals = (by_rule.groupby("rule", as_index=False)["rows_quarantined"]
-              .agg(lambda s: pd.NA if s.isna().any() else s.sum())
-              .sort_values(["rows_quarantined", "rule"], ascending=[False, True]).reset_index(drop=True))
-    rows_total = (views.common.frame_total(loads, "rows_quarantined")
-                  if loads is not None and "rows_quarantined" in loads.columns else None)
-    breaks = views.common.frame_total(by_rule, "rows_quarantined")
-    breaks = pd.NA if breaks is None else breaks
-    top = totals.dropna(subset=["rows_quarantined"])
-    summary = f"{present.count(rows_total, missing=present.SUPPRESSED)} rows were quarantined"
-    if not pd.isna(breaks):
-        summary += f", with {int(breaks):,} rule breaks between them (a row can break more than one rule)"
-    if len(top):
-        most = top[top["rows_quarantined"] == top.iloc[0]["rows_quarantined"]]["rule"].tolist()
-        n = int(top.iloc[0]["rows_quarantined"])
-        summary += (f"; the rule broken most often was {most[0]} ({n:,})." if len(most) == 1 else
-                    f"; the rules broken most often were {', '.join(most[:-1])} and {most[-1]} ({n:,} each).")
-    else:
-        summary += "."
+    q = vm.quarantine(by_rule, loads)
     ui.chart_block(
         charts.whole_number_x(charts.fit_width(charts.bar_chart(
-            totals, "rule", "rows_quarantined", "Rows quarantined by the rule they broke", "Rows",
+            q.totals, "rule", "rows_quarantined", "Rows quarantined by the rule they broke", "Rows",
             category_title="Rule", colour=charts.GSS_PALETTE[3]))),
-        summary, totals, "rows quarantined by rule",
+        q.summary, q.totals, "rows quarantined by rule",
         caption="The rule codes are explained in the rule catalogue below.")
-    ui.data_table(by_rule[["file_name", "kind", "rule", "column_name", "rows_quarantined"]]
-                  .rename(columns={"file_name": "file", "column_name": "column"}), "quarantine by file and rule")
+    ui.data_table(q.by_file, "quarantine by file and rule")
 
     st.subheader("The quarantined rows")
     if not app.sees_rows():
@@ -123,18 +70,17 @@ else:
             st.write("Each row below names the file, its line (the header is line 1), the column and the reason, "
                      "so that it can be corrected at source and loaded again. A row that breaks two rules is "
                      "listed twice.")
-            ui.data_table(rows[["file_name", "line", "column_name", "rule", "reason"]]
-                          .rename(columns={"file_name": "file", "column_name": "column"}), "quarantined rows")
+            ui.data_table(vm.quarantine_rows(rows), "quarantined rows")
 
 # --- the contract --------------------------------------------------------------------------------
 st.header("Data dictionary")
 st.write("Every column of every export the dashboard reads: its type, whether it is required, what it means, and "
          "the other column headings accepted for it (headings are matched ignoring case, spaces and punctuation).")
-ui.data_table(pd.DataFrame(contract.data_dictionary()), "data dictionary")
+ui.data_table(vm.data_dictionary(), "data dictionary")
 
 st.header("Rule catalogue")
 st.write("Every rule a row is checked against, with the code stored in the quarantine and the message given.")
-ui.data_table(pd.DataFrame(rules.rule_catalogue()), "rule catalogue")
+ui.data_table(vm.rule_catalogue(), "rule catalogue")
 
 # --- loading -------------------------------------------------------------------------------------
 st.header("How to load your own exports")

@@ -45,7 +45,7 @@ def page() -> bool:
                "that year's set: the standards were renumbered as the framework was revised.")
     for framework in vm.framework_spans(ratings)["framework"]:
         part = vm.matrix_frame(ratings, framework)
-        years = part["year"].drop_duplicates().tolist()
+        years = vm.matrix_years(part)
         ui.chart_block(
             charts.fit_width(charts.rating_matrix(
                 part, "year", "standard_label", "rating",

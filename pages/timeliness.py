@@ -78,7 +78,7 @@ else:  # not st.stop(): under AppTest the run after a stopped run lost the sideb
         st.info(f"No reviewed concerns for {scope} in {period.label}.")
     else:
         ui.chart_block(
-            charts.fit_width(charts.share_chart(rated.dropna(subset=["share"]), "service",
+            charts.fit_width(charts.share_chart(vm.drawn(rated), "service",
                                                 f"Share reviewed within {target} hours by service, {period.label}",
                                                 category_title="Service")),
             summary, table, f"reviewed within target by service {period.label}",

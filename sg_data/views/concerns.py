@@ -48,6 +48,19 @@ class Headline:
     referred: object  # int, None (hidden) or "n/a" (this view gives no referrals by service)
 
 
+def services_frame(figures, period: Period, services: tuple) -> pd.DataFrame:
+    """Concerns by service for the services chosen; the published grid lists every service, so it is sorted."""
+    frame = keep(figures.get("concerns_by_service", period), services)
+    return frame.sort_values("service").reset_index(drop=True) if figures.suppressed else frame
+
+
+def without_headcount(figures, fy: Period, services: tuple, rates_frame: pd.DataFrame) -> list[str]:
+    """Services that raised concerns in the year but have no headcount recorded, so no rate."""
+    raised = keep(figures.get("concerns_by_service", fy), services)
+    raised = raised[raised["concerns"].fillna(0) != 0]  # a hidden count is not said to be more than 0
+    return sorted(set(raised["service"]) - set(rates_frame["service"]))
+
+
 def headline(figures, period: Period, services: tuple) -> Headline:
     """Concerns raised and referred externally, for the whole council or the services chosen."""
     if not services:

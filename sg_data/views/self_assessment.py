@@ -107,6 +107,11 @@ _ARROW = {"moderated up by peer review": " ↑", "moderated down by peer review"
           "not peer reviewed: own rating shown": " (own)"}
 
 
+def matrix_years(part: pd.DataFrame) -> list[str]:
+    """The years a framework's grid spans, in date order (matrix_frame's order)."""
+    return part["year"].drop_duplicates().tolist()
+
+
 def matrix_frame(ratings: pd.DataFrame, framework: str) -> pd.DataFrame:
     """One framework's standards by years: x = year in date order, y = `standard_id standard`, cell text."""
     part = ratings[ratings["framework"] == framework].copy()

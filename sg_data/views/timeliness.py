@@ -106,6 +106,11 @@ def quarter_trend(trend: pd.DataFrame, period: Period, target: int) -> tuple[pd.
     return trend, table, summary
 
 
+def drawn(rated: pd.DataFrame) -> pd.DataFrame:
+    """The services whose share can be drawn (a hidden share is listed in the table, not drawn)."""
+    return rated.dropna(subset=["share"])
+
+
 def by_service(frame: pd.DataFrame, period: Period, target: int) -> tuple[pd.DataFrame, pd.DataFrame, str]:
     rated = with_shares(frame)
     rated = rated[rated["in_denominator"].isna() | (rated["in_denominator"] > 0)]
