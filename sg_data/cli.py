@@ -32,10 +32,25 @@ def cmd_load(args) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_STORE
     print(report.text())
-    return 0 if report.ok else 1
+    recorded = _audit(args.db, "load", "officer", {
+        "file": source.name[:200], "outcome": "loaded" if report.ok else "loaded; some files rejected"})
+    return (0 if report.ok else 1) if recorded else EXIT_AUDIT
 
 
 EXIT_STORE = 3
+EXIT_AUDIT = 4
+
+
+def _audit(db, event: str, view: str, detail: dict) -> bool:
+    """Record a command on the store's audit trail; say so, in one line, if it cannot be recorded."""
+    from . import audit
+
+    try:
+        audit.record(event, user=audit.cli_user(), view=view, detail=detail, db=db)
+        return True
+    except (OSError, audit.AuditError) as exc:
+        print(f"error: the {event} is done but could not be recorded in the audit trail: {exc}", file=sys.stderr)
+        return False
 
 
 def _open(db: str):
@@ -88,7 +103,8 @@ def cmd_brief(args) -> int:
     else:
         print(f"error: --format {args.format} is binary; give --out FILE", file=sys.stderr)
         return 2
-    return 0
+    detail = {"period": period.label, "format": args.format}
+    return 0 if _audit(args.db, "briefing", figures.view, detail) else EXIT_AUDIT
 
 
 def cmd_publish(args) -> int:
@@ -115,7 +131,8 @@ def cmd_publish(args) -> int:
     finally:
         con.close()
     print(f"published {written}", file=sys.stderr)
-    return 0
+    detail = {"out": str(written)[:200], "format": args.format}
+    return 0 if _audit(args.db, "publish", "scrutiny", detail) else EXIT_AUDIT
 
 
 def cmd_audit(args) -> int:

@@ -43,7 +43,10 @@ PAGES = (
     ("data", "Data", ":material/database:"),
     ("definitions", "Definitions", ":material/menu_book:"),
     ("accessibility", "Accessibility", ":material/accessibility_new:"),
+    ("audit", "Audit trail", ":material/policy:"),
 )
+#: pages the navigation offers to officers only (a typed address in another view gets a refusal)
+OFFICER_PAGES = frozenset({"audit"})
 
 
 # --- the store, the deployment and its figures ----------------------------------------------------
@@ -178,10 +181,31 @@ def _get(view_name: str, path: str, version: tuple, name: str, period, target_ho
     return figs.get(name, period, target_hours=target_hours)
 
 
+_HIDDEN = "_sg_hidden_on_page"
+
+
 def get(name: str, period=None, target_hours: float = 24):
     """A catalog table for a period (a `Period`) or all time, cached per view, store version and arguments."""
     path = db_path()
-    return _get(view(), path, _version(path), name, period, float(target_hours))
+    frame = _get(view(), path, _version(path), name, period, float(target_hours))
+    tally = st.session_state.get(_HIDDEN)
+    if tally is not None and frame is not None:
+        flags = [c for c in frame.columns if c.endswith("_suppressed")]
+        tally[(name, getattr(period, "label", None))] = int(frame[flags].to_numpy().sum()) if flags else 0
+    return frame
+
+
+def hidden_note(tally: dict, manifest: dict) -> str:
+    """Plain words on how many figures the page's tables hide, and why (the Scrutiny view, at the page's end)."""
+    hidden = sum(tally.values())
+    if not hidden:
+        return "No figure on this page is hidden."
+    threshold, min_group = manifest.get("threshold", 5), manifest.get("min_group", 10)
+    return (f"{hidden:,} figure{'s' if hidden != 1 else ''} in the tables on this page "
+            f"{'are' if hidden != 1 else 'is'} hidden and shown as [c]. Counts of 1 to {threshold} people are "
+            "hidden so that no one can be identified, and some other counts with them, so that no hidden count "
+            f"can be worked out from the figures published beside it. Staff groups of fewer than {min_group} "
+            "people are hidden whole. Council-wide figures about the process are always shown.")
 
 
 @st.cache_data(ttl=600, show_spinner=False)
@@ -294,8 +318,9 @@ def _banner() -> None:
 
 
 def _pages():
+    officer = sees_rows()
     return [st.Page(PAGES_DIR / f"{stem}.py", title=title, icon=icon, url_path=stem, default=(stem == "overview"))
-            for stem, title, icon in PAGES]
+            for stem, title, icon in PAGES if officer or stem not in OFFICER_PAGES]
 
 
 def navigation():
@@ -359,10 +384,16 @@ def run(page) -> None:
     if seen != last:
         audit("page_view" if last is None or last[0] != seen[0] else "filter_change", page=page.url_path or "overview")
         st.session_state[_AUDITED] = seen
+    st.session_state[_HIDDEN] = {}
     try:
         page.run()
+        figs = figures()
+        if figs.suppressed and st.session_state[_HIDDEN]:
+            st.divider()
+            st.caption(hidden_note(st.session_state[_HIDDEN], getattr(figs, "manifest", {})))
     finally:
         st.session_state[_IN_FRAME] = False
+        st.session_state[_HIDDEN] = None
 
 
 def frame() -> None:

@@ -129,3 +129,25 @@ def test_cli_audit_errors(db, capsys):
     record("load", user="a", view="officer", db=db)
     assert main(["audit", "--db", str(db), "--since", "yesterday"]) == 2
     assert capsys.readouterr().err == "error: --since yesterday is not a date (YYYY-MM-DD)\n"
+
+
+def test_the_command_line_records_loads_briefings_and_publishing(tmp_path, capsys):
+    from sg_data.audit import audit_path, read
+    from sg_data.cli import main
+
+    src = tmp_path / "exports"
+    src.mkdir()
+    (src / "concerns.csv").write_text(
+        "concern_id,raised_at,service,category,subject_group,reviewed_at\n"
+        "C1,2024-04-02 08:05,Housing,Neglect,child,2024-04-02 10:00\n", encoding="utf-8")
+    db = tmp_path / "sg.duckdb"
+    assert main(["load", str(src), "--db", str(db), "--quiet"]) == 0
+    assert main(["brief", "--db", str(db), "--period", "2024-25 Q1", "--format", "json",
+                 "--out", str(tmp_path / "b.json")]) == 0
+    capsys.readouterr()
+    trail = read(audit_path(db))
+    assert trail["event"].tolist() == ["load", "briefing"]
+    assert trail["user"].str.endswith("(command line)").all()
+    assert json.loads(trail.iloc[0]["detail"]) == {"file": "exports", "outcome": "loaded"}
+    assert json.loads(trail.iloc[1]["detail"]) == {"format": "json", "period": "2024-25 Q1"}
+    assert trail.iloc[1]["view"] == "officer"

@@ -140,6 +140,16 @@ def test_training_coverage_snapshot_and_default_expiry(con):
     assert views.training.section(StoreFigures(con), parse("2022-23")) is None
 
 
+def test_people_expiring_soon_are_listed_most_first_for_officers_and_by_name_where_hidden():
+    import pandas as pd
+
+    officer = pd.DataFrame({"service": ["Audit", "Benefits", "Catering"], "people_expiring_soon": [2, 9, 4]})
+    assert list(views.training.expiring_by_service(officer)["service"]) == ["Benefits", "Catering", "Audit"]
+    hidden = officer.assign(people_expiring_soon=pd.array([None, 9, 12], dtype="Int64"),
+                            people_expiring_soon_suppressed=[True, False, False])
+    assert list(views.training.expiring_by_service(hidden)["service"]) == ["Audit", "Benefits", "Catering"]
+
+
 # --- survey ------------------------------------------------------------------------------------
 
 def test_survey_wave_positive_share_and_blank_answers(con):

@@ -19,7 +19,7 @@ from sg_data.safety import md_escape
 
 ROOT = Path(__file__).resolve().parent.parent
 TITLES = {"concerns": "Concerns raised", "timeliness": "Review timeliness", "data": "Data",
-          "definitions": "Definitions"}
+          "definitions": "Definitions", "audit": "Audit trail"}
 
 
 @pytest.fixture(autouse=True)
@@ -249,3 +249,20 @@ def test_definitions_lists_every_term_by_area():
     for symbol in ("[c]", "[x]", "[z]"):
         assert f"**{symbol}**" in shown
     assert "council's metric definitions" in shown
+
+
+def test_the_audit_page_lists_who_looked_and_no_figure(sample_db):
+    from sg_data import audit
+
+    audit.record("download", user="ann@example.org", view="officer", filters={"period": "2023-24 Q3"},
+                 detail={"table": "concerns by service", "format": "csv"}, db=sample_db)
+    at = open_page("audit")
+    trail = next(d.value for d in at.dataframe)
+    assert [c.lower() for c in trail.columns] == audit.COLUMNS
+    trail.columns = audit.COLUMNS
+    assert trail.iloc[0]["event"] == "audit_view"  # newest first: this visit itself is on the trail
+    download = trail[trail["user"] == "ann@example.org"].iloc[0]
+    assert (download["event"], download["view"]) == ("download", "officer")
+    assert '"period": "2023-24 Q3"' in download["filters"]
+    assert "people, " in texts(at) and "downloads." in texts(at)
+

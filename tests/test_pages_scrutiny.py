@@ -10,9 +10,11 @@ import re
 
 import pytest
 
+from streamlit.testing.v1 import AppTest
+
 from sg_data.safety import md_escape
 
-from tests.test_pages_concerns import open_page, texts
+from tests.test_pages_concerns import ROOT, open_page, texts
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -48,7 +50,10 @@ def test_scrutiny_view_hides_row_level_lists(page, period):
     at = open_page(page, period)
     words = texts(at)
     assert "Scrutiny" in "\n".join(m.value for m in at.sidebar.markdown) + words
+    note = [c.value for c in at.caption if "hidden and shown as [c]" in c.value]
     if page == "concerns":
+        assert len(note) == 1 and re.match(r"[1-9][0-9,]* figures in the tables on this page are hidden", note[0])
+        assert "Counts of 1 to 5 people are hidden" in note[0]
         assert "[c]" in "\n".join(d.value.astype(str).to_csv() for d in at.dataframe), "nothing is hidden"
         assert not small_counts(at), small_counts(at)
     if page == "timeliness":
@@ -57,3 +62,14 @@ def test_scrutiny_view_hides_row_level_lists(page, period):
     if page == "data":
         assert "for officers only" in words
         assert not any(m.value == f"**Table: {md_escape('quarantined rows')}**" for m in at.markdown)
+
+
+def test_scrutiny_navigation_has_no_audit_page():
+    from sg_data import frame
+
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.switch_page("pages/audit.py").run()
+    assert not at.exception
+    assert [t.value for t in at.title][:1] != ["Audit trail"]
+    assert not any("audit trail from" in m.value for m in at.markdown)
+    assert "audit" in frame.OFFICER_PAGES

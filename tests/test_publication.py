@@ -14,7 +14,7 @@ import pytest
 from sg_data import briefing, catalog, disclosure, publish
 from sg_data import publication as pub_module
 from sg_data.figures import PublishedFigures
-from sg_data.periods import parse
+from sg_data.periods import parse, quarter_of
 
 from .conftest import ROOT
 
@@ -145,11 +145,14 @@ def test_council_wide_timeliness_and_training_are_shown_for_every_complete_quart
 def test_rows_come_in_a_fixed_order_with_zeros(scrutiny_figures):
     """Neither a row's presence nor its place may say anything: the full grid, by name, in every period."""
     a = scrutiny_figures.get("concerns_by_service_category", parse("2023-24 Q3"))
-    b = scrutiny_figures.get("concerns_by_service_category", parse("2016-17 Q1"))
+    first = quarter_of(scrutiny_figures.coverage()["first"])   # the export's first quarter: mostly zeros
+    b = scrutiny_figures.get("concerns_by_service_category", first)
     assert list(a[["service", "category"]].itertuples(index=False)) == list(
         b[["service", "category"]].itertuples(index=False))
-    assert (b["concerns"] == 0).all()
+    assert (b["concerns"] == 0).sum() > len(b) / 2
     assert list(a["service"]) == sorted(a["service"])
+    # before the export begins there is nothing to say: not available, never a grid of made-up zeros
+    assert scrutiny_figures.get("concerns_by_service_category", parse("2016-17 Q1")).empty
 
 
 # --- the briefing ---------------------------------------------------------------------------------

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import csv
 import io
 import string
@@ -224,3 +226,39 @@ def test_safe_xlsx_never_writes_a_formula(values):
     for row in cells[1:]:
         assert row[0].data_type != "f"
         assert row[0].value is None or not str(row[0].value).startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+HOSTILE = '<img src="http://198.51.100.1/x.png" onerror="alert(1)"><style>*{display:none}</style>[sign in](http://evil.example) $x^2$'
+
+
+def test_hostile_names_reach_no_page_unescaped(tmp_path, monkeypatch, fresh_streamlit_caches):
+    """A service and a category named with HTML, a link and maths: the pages show them as text only."""
+    from pathlib import Path
+
+    from streamlit.testing.v1 import AppTest
+
+    from sg_data.loader import load_folder
+
+    src = tmp_path / "exports"
+    src.mkdir()
+    rows = "".join(f"C{i},2024-04-0{1 + i % 5} 08:05,{HOSTILE.replace(',', ' ')},Neglect {HOSTILE.replace(',', ' ')},"
+                   f"child,2024-04-0{1 + i % 5} 10:00\n" for i in range(12))
+    (src / "concerns.csv").write_text("concern_id,raised_at,service,category,subject_group,reviewed_at\n" + rows,
+                                      encoding="utf-8")
+    db = tmp_path / "sg.duckdb"
+    assert load_folder(src, db).ok
+    monkeypatch.setenv("SG_DB", str(db))
+    monkeypatch.delenv("SG_VIEW", raising=False)
+    root = Path(__file__).resolve().parent.parent
+    for page in ("concerns", "timeliness"):
+        at = AppTest.from_file(str(root / "dashboard.py"), default_timeout=60)
+        at.switch_page(f"pages/{page}.py").run()
+        at.selectbox(key="period").set_value("2024-25 Q1").run()
+        assert not at.exception, [e.value for e in at.exception]
+        written = [m.value for m in at.markdown] + [c.value for c in at.caption] + [m.value for m in at.main
+                                                                                    if m.type == "alert"]
+        assert any("img" in w for w in written), f"{page}: the hostile name is not shown at all"
+        for w in written:  # Markdown escapes with a backslash; HTML the app writes uses character references
+            assert not re.search(r"(?<!\\)<(img|style)", w), f"{page}: raw HTML reaches the page: {w[:200]}"
+            assert not re.search(r"(?<!\\)\]\(http", w), f"{page}: a live link reaches the page: {w[:200]}"
+            assert not re.search(r"(?<!\\)\$x", w), f"{page}: maths reaches the page: {w[:200]}"

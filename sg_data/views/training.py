@@ -90,9 +90,12 @@ def training_trend(trend: pd.DataFrame, services: tuple[str, ...] = ()) -> pd.Da
 
 
 def expiring_by_service(frame: pd.DataFrame) -> pd.DataFrame:
-    """People with a required course expiring in the next 90 days, per service, most first."""
+    """People with a required course expiring in the next 90 days, per service: most first for officers; by name
+    where figures are hidden, so that no row's place says anything about a hidden count."""
     out = frame[["service", "people_expiring_soon"]
                 + [c for c in frame.columns if c == "people_expiring_soon_suppressed"]].copy()
+    if "people_expiring_soon_suppressed" in out.columns:
+        return out.sort_values("service").reset_index(drop=True)
     out["_sort"] = out["people_expiring_soon"].astype("Float64").fillna(-1)
     out = out.sort_values(["_sort", "service"], ascending=[False, True]).drop(columns="_sort")
     return out.reset_index(drop=True)
