@@ -274,6 +274,26 @@ def test_outcomes_comparison_across_years(store):
     assert "No row for Domestic abuse sanctuary scheme in 2022-23" in text_of(at)
 
 
+def test_outcomes_open_on_the_latest_year_that_has_them_and_say_so(store):
+    at = run_page("outcomes", "2026-27 Q2")   # the default quarter: its year has no outcomes yet
+    assert at.title[0].value == "Outcomes: 2025-26"
+    assert "No outcomes are recorded for 2026-27 yet, so this shows 2025-26" in text_of(at)
+    assert len(table(at, "outcomes 2025-26")) > 0
+
+
+def test_a_year_not_yet_complete_is_named_for_what_it_covers_and_compared_with_the_same_months(store):
+    at = run_page("concerns", "2026-27")
+    heading = at.caption[0].value
+    assert heading.startswith("April to September 2026 (year to date), for all services, compared with April to "
+                              "September 2025 (the same months a year earlier, as the period is not complete)")
+    assert metric(at, "Concerns raised") == "152"
+    assert "April to September 2025: 137 (up 15, or 11%)." in text_of(at).splitlines()   # not "down 166, or 52%"
+    assert ("2026-27 is not complete: these rates count the concerns of April to September 2026 (6 of 12 months) "
+            "against the year's headcount, and are not annualised") in text_of(at)
+    overview = run_page("overview", "2026-27")
+    assert "April to September 2026 (year to date)" in overview.caption[0].value
+
+
 # --- the Scrutiny view's frames: suppressed counts are <NA> -------------------------------------
 
 def _suppress(frame: pd.DataFrame, cols: tuple[str, ...], upto: int = 5) -> pd.DataFrame:

@@ -73,3 +73,12 @@ def test_scrutiny_navigation_has_no_audit_page():
     assert [t.value for t in at.title][:1] != ["Audit trail"]
     assert not any("audit trail from" in m.value for m in at.markdown)
     assert "audit" in frame.OFFICER_PAGES
+
+
+def test_a_year_not_yet_complete_is_compared_with_nothing_it_cannot_publish():
+    """The publication holds whole periods: the same months a year earlier are not in it, so the comparison is
+    [x] (not available), never 0 and never the whole year."""
+    at = open_page("concerns", "2026-27")
+    assert at.caption[0].value.startswith("April to September 2026 (year to date)")
+    assert "April to September 2025: [x]." in texts(at).splitlines()
+    assert [m.value for m in at.metric if m.label == "Concerns raised"] == ["152"]
