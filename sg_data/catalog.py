@@ -180,6 +180,8 @@ TABLES: tuple[Table, ...] = (
     # --- row level: the officer view only -------------------------------------------------------------------
     Table("overdue_concerns", "overdue_concerns", "period", ROW_LEVEL, "overdue_unreviewed",
           "Each concern not yet reviewed and past the target (reference only, no personal details)."),
+    Table("due_concerns", "due_concerns", "all", ROW_LEVEL, "as_of",
+          "Each concern not yet reviewed whose review clock is still running, least time left first."),
     Table("quarantine_rows", "quarantine_rows", "all", ROW_LEVEL, "quarantine",
           "Each row set aside on loading, with its file, line, column and reason."),
 )

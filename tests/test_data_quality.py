@@ -62,6 +62,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "loads_history": ("load_id",),
     "outcomes_by_programme": ("period", "programme", "measure"),
     "overdue_concerns": ("concern_id",),
+    "due_concerns": ("concern_id",),
     "quarantine_by_rule": ("file_name", "rule"),
     "quarantine_rows": ("load_id", "line", "rule"),
     "review_hours_distribution": ("band",),
