@@ -292,6 +292,7 @@ select 'service' as mart, service as name, required, in_date, expiring_soon
 from training_coverage_by_service
 where in_date > required or expiring_soon > in_date or required <= 0
    or people_not_in_date > required - in_date or people_expiring_soon > expiring_soon
+   or people_expiring_30_days > people_expiring_soon
 union all
 select 'course', course, required, in_date, expiring_soon
 from training_coverage_by_course

@@ -196,6 +196,24 @@ def test_training_trend_and_expiring(store):
     assert (expiring["People expiring soon"].diff().dropna() <= 0).all()  # most first
 
 
+def test_training_opens_with_who_to_remind_this_month(store, sample_con):
+    """Action first: people whose required course lapses within 30 days of the snapshot, by service, most first,
+    checked against the raw matrix (expiry defaults to completion + 3 years where blank)."""
+    expected = sample_con.execute("""
+        select service, count(distinct staff_id) as people from training
+        where snapshot_date = date '2024-03-31' and required
+          and completed_on <= snapshot_date
+          and coalesce(expires_on, cast(completed_on + interval 3 year as date))
+              between snapshot_date and snapshot_date + interval 30 day
+        group by service order by people desc, service""").fetchall()
+    at = run_page("training", "2023-24")
+    remind = table(at, "people expiring within 30 days by service 2023-24")
+    assert [(r.Service, int(r._2)) for r in remind.itertuples()] == expected and expected
+    assert at.dataframe[0].value.equals(remind)   # the page's first table
+    people = sum(n for _, n in expected)
+    assert f"{people:,} people have a required course that expires within 30 days of 31 March 2024" in text_of(at)
+
+
 def test_training_before_any_snapshot(store):
     at = run_page("training", "2012-13")
     assert any("No training snapshot" in i.value for i in at.info)
