@@ -71,16 +71,21 @@ ui.definition("clear_change")
 ui.definition("wilson_interval")
 
 st.header("Briefing for the portfolio holder")
-st.write("The quarterly briefing, written from these figures: headline figures, the sentences above, "
-         "a section per area with its chart and table, and the definitions.")
+st.write("The quarterly briefing, written from these figures: the headline figures, what changed, the exceptions "
+         "and questions to ask, and one chart per area, in a few pages. The full pack adds every section's tables, "
+         "the files it is made from and the definitions.")
+length = st.radio("Length", ["Briefing (at most 4 pages)", "Full pack"], horizontal=True, key="brief_detail")
+detail = "summary" if length.startswith("Briefing") else "full"
 fmt = st.radio("Format", ["Word (.docx)", "PDF", "Web page (.html)"], horizontal=True, key="brief_format")
 ext = {"Word (.docx)": "docx", "PDF": "pdf", "Web page (.html)": "html"}[fmt]
 mime = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "pdf": "application/pdf",
         "html": "text/html"}[ext]
 # Written when the button is clicked (Streamlit runs the callable on its own thread and shows the button busy
 # meanwhile), so opening the Overview costs nothing and a first click on a fresh server is never lost.
-writer = app.briefing_writer(f.period, ext)
-st.download_button(f"Download briefing {f.period.label} ({ext.upper()})", writer,
-                   file_name=f"safeguarding-briefing-{f.period.label.replace(' ', '-')}-{app.view()}.{ext}",
+writer = app.briefing_writer(f.period, ext, detail)
+what = "briefing" if detail == "summary" else "full pack"
+st.download_button(f"Download {what} {f.period.label} ({ext.upper()})", writer,
+                   file_name=f"safeguarding-{what.replace(' ', '-')}-{f.period.label.replace(' ', '-')}-{app.view()}"
+                             f".{ext}",
                    mime=mime, key="download_brief", icon=":material/download:")
 st.caption("The briefing takes a few seconds to write: the download starts when it is ready.")

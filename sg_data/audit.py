@@ -27,7 +27,7 @@ EVENTS = frozenset({
 })
 # what an event may say beyond who, when, which view, page and filters: names and choices, never counts
 DETAIL_KEYS = frozenset({
-    "format", "table", "file", "kind", "period", "out", "older_than", "cutoff", "role", "reason", "outcome",
+    "format", "table", "file", "kind", "period", "out", "older_than", "cutoff", "role", "reason", "outcome", "detail",
 })
 COLUMNS = ["at", "event", "user", "view", "page", "filters", "detail"]
 SUFFIX = ".audit.jsonl"

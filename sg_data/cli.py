@@ -92,7 +92,7 @@ def cmd_brief(args) -> int:
         else:
             from . import documents
 
-            output = documents.render(figures, brief, args.format)
+            output = documents.render(figures, brief, args.format, detail=args.detail)
     finally:
         con.close()
     if args.out:
@@ -103,7 +103,7 @@ def cmd_brief(args) -> int:
     else:
         print(f"error: --format {args.format} is binary; give --out FILE", file=sys.stderr)
         return 2
-    detail = {"period": period.label, "format": args.format}
+    detail = {"period": period.label, "format": args.format, "detail": args.detail}
     return 0 if _audit(args.db, "briefing", figures.view, detail) else EXIT_AUDIT
 
 
@@ -188,6 +188,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--format", default="json", choices=["json", "md", "html", "docx", "pdf"])
     p.add_argument("--view", default="officer", choices=["officer", "scrutiny"])
     p.add_argument("--target-hours", type=float, default=24.0, help="the review target (default 24)")
+    p.add_argument("--detail", default="summary", choices=["summary", "full"],
+                   help="summary: the portfolio holder's few pages (default); full: every section's tables and the "
+                        "definitions (md, html, docx, pdf)")
     p.add_argument("--out", help="write to this file instead of standard output")
     p.set_defaults(func=cmd_brief)
 

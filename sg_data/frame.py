@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -151,7 +152,17 @@ def _build_sample_store(path: str) -> None:
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
-def _figures(path: str, version: tuple, requested: str):
+def _figures_box(path: str, version: tuple, requested: str) -> dict:
+    """Where one store version's figures for one view are kept, once built. The box is cached, not the build:
+    Streamlit replays every element a cached function drew on each later call, so a build drawn inside one
+    would show its progress bar again on every page."""
+    return {}
+
+
+_BUILD = threading.Lock()
+
+
+def _build(path: str, version: tuple, requested: str):
     from . import publication
     from .deployment import figures_for
 
@@ -169,11 +180,18 @@ def _figures(path: str, version: tuple, requested: str):
 
 
 def figures():
-    """This deployment's figures, decided once from the configuration (cached per store version and view)."""
+    """This deployment's figures, decided once from the configuration (built once per store version and view;
+    a second visitor during the build waits for it rather than building it again)."""
     requested = requested_view()
     connection()
     path = db_path()
-    return _figures(path, _version(path), requested)
+    version = _version(path)
+    box = _figures_box(path, version, requested)
+    if "figures" not in box:
+        with _BUILD:
+            if "figures" not in box:
+                box["figures"] = _build(path, version, requested)
+    return box["figures"]
 
 
 @st.cache_data(ttl=600, show_spinner=False)
@@ -447,7 +465,7 @@ def published_target():
     return figures().published_target
 
 
-def briefing_writer(period, fmt: str):
+def briefing_writer(period, fmt: str, detail: str = "summary"):
     """A callable that writes the briefing for a period in this view (the Overview's download).
 
     Everything Streamlit-bound is read here, on the script thread; the callable itself only renders.
@@ -456,10 +474,10 @@ def briefing_writer(period, fmt: str):
 
     figs = figures()
     brief_now = brief(period)
-    recorded = download_recorder(f"briefing {period.label}", fmt)
+    recorded = download_recorder(f"briefing {period.label} {detail}", fmt)
 
     def write() -> bytes:
         recorded()
-        return render(figs, brief_now, fmt)
+        return render(figs, brief_now, fmt, detail=detail)
 
     return write

@@ -11,7 +11,7 @@ from typing import Optional
 
 import pandas as pd
 
-from .stats import Share, describe_change
+from .stats import Share, describe_change, is_clear_change
 
 SUPPRESSED = "[c]"
 
@@ -119,6 +119,50 @@ def sentences(brief: dict, comparison: Optional[dict] = None) -> list[str]:
         g = green_or_better(sa)
         out.append(f"Self-assessment {sa['year']}: {share_text(g)} standards rated Green or better.")
     return [s for s in out if s]
+
+
+def _clear_fall(now: Optional[dict], before: Optional[dict]) -> Optional[tuple[Share, Share]]:
+    a, b = share_of(before), share_of(now)
+    if a is None or b is None or not a.of or not b.of:
+        return None
+    return (a, b) if is_clear_change(a, b) and b.proportion < a.proportion else None
+
+
+def questions(brief: dict, comparison: Optional[dict] = None) -> list[str]:
+    """The exceptions a cabinet member should ask about, each as the question to ask: overdue reviews, clear falls,
+    standards below Green and outcomes whose denominator is missing. Empty when there is nothing to ask."""
+    comparison = comparison or {}
+    before_label = comparison.get("period", {}).get("label", "the comparison period")
+    label = brief["period"]["label"]
+    out = []
+    t = brief.get("timeliness") or {}
+    if "overdue_unreviewed" in t:
+        overdue = t["overdue_unreviewed"]
+        if overdue is None or overdue > 0:
+            out.append(f"{_count(overdue)} concerns raised in {label} are overdue and not yet reviewed against the "
+                       f"{t.get('target_hours', 24)}-hour target: which services hold them, and when will they be "
+                       "reviewed?")
+    pairs = [(f"Concerns reviewed within {t.get('target_hours', 24)} hours", t.get("reviewed_within_target"),
+              (comparison.get("timeliness") or {}).get("reviewed_within_target")),
+             ("Required training in date", (brief.get("training") or {}).get("coverage"),
+              (comparison.get("training") or {}).get("coverage"))]
+    for what, now, before in pairs:
+        fall = _clear_fall(now, before)
+        if fall:
+            out.append(f"{what} fell clearly, from {fall[0].format()} in {before_label} to {fall[1].format()}: what "
+                       "changed, and what is being done?")
+    sa = brief.get("self_assessment")
+    g = green_or_better(sa)
+    if g and g.get("count") is not None and g.get("of") and g["count"] < g["of"]:
+        below = g["of"] - g["count"]
+        out.append(f"{below} of {g['of']} self-assessment standards ({sa['year']}) {'is' if below == 1 else 'are'} "
+                   f"rated below Green: what is the plan for {'it' if below == 1 else 'each'}, and when will "
+                   f"{'it' if below == 1 else 'they'} be rated again?")
+    for o in brief.get("outcomes") or []:
+        if o.get("sought") is None and "sought" not in (o.get("suppressed_fields") or []):
+            out.append(f"{o['programme']} ({o['measure']}) did not record how many people it sought to work with: "
+                       "without it, its reach cannot be judged. Can it be recorded?")
+    return out
 
 
 def denominators(brief: dict) -> pd.DataFrame:

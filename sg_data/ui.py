@@ -88,7 +88,7 @@ def table_for_display(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def chart_block(chart, summary: str, table: pd.DataFrame, name: str, *, caption: str | None = None) -> None:
-    """A chart with its text alternative before it and its data table and download after it."""
+    """A chart with its text alternative before it and its data table and download after it, in an expander."""
     anchor = slug(name)
     # the summary holds names from the data: escaped, so no tag, style or link in a name is ever rendered
     st.markdown(f"<p class='sg-summary' id='summary-{anchor}'>{safety.html_escape(summary)}</p>",
@@ -106,7 +106,10 @@ def chart_block(chart, summary: str, table: pd.DataFrame, name: str, *, caption:
     st.altair_chart(chart, width="stretch", alt=plain(summary))
     if caption:
         st.caption(caption)
-    data_table(table, name)
+    # the table and its download one click away, so that a page is its figures and charts first; a closed
+    # expander is still in the page for a screen reader, and its label says what it holds
+    with st.expander(f"Table and download: {escape(name)}", icon=":material/table:"):
+        data_table(table, name)
 
 
 def data_table(table: pd.DataFrame, name: str) -> None:

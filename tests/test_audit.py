@@ -64,7 +64,7 @@ def test_record_will_not_follow_a_symlink(db, tmp_path):
     "kwargs, error",
     [
         ({"event": "looked"}, r"'looked' is not an audited event"),
-        ({"detail": {"concerns": "12"}}, r"'concerns' is not one of cutoff, file, format"),
+        ({"detail": {"concerns": "12"}}, r"'concerns' is not one of cutoff, detail, file, format"),
         ({"detail": {"format": 12}}, r"detail format: text expected, got int"),
         ({"detail": {"table": " 1,234 "}}, r"a number is not recorded"),
         ({"detail": {"reason": "48%"}}, r"a number is not recorded"),
@@ -149,5 +149,5 @@ def test_the_command_line_records_loads_briefings_and_publishing(tmp_path, capsy
     assert trail["event"].tolist() == ["load", "briefing"]
     assert trail["user"].str.endswith("(command line)").all()
     assert json.loads(trail.iloc[0]["detail"]) == {"file": "exports", "outcome": "loaded"}
-    assert json.loads(trail.iloc[1]["detail"]) == {"format": "json", "period": "2024-25 Q1"}
+    assert json.loads(trail.iloc[1]["detail"]) == {"format": "json", "period": "2024-25 Q1", "detail": "summary"}
     assert trail.iloc[1]["view"] == "officer"

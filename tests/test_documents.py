@@ -12,6 +12,7 @@ import pypdf
 import pytest
 
 from sg_data import briefing, documents, glossary
+from sg_data.documents.model import Chart, Heading
 from sg_data.cli import main
 from sg_data.figures import StoreFigures
 from sg_data.periods import parse
@@ -417,3 +418,52 @@ def test_command_line_writes_docx_and_pdf(sample_db, tmp_path):
         assert main(["brief", "--db", str(sample_db), "--period", PERIOD, "--format", fmt, "--out", str(out)]) == 0
         assert out.stat().st_size > 20_000
     assert (tmp_path / "b.pdf").read_bytes().startswith(b"%PDF")
+
+
+# --- the portfolio holder's briefing: a few pages ----------------------------------------------------
+
+@pytest.mark.parametrize("label", ["2026-27 Q2", "2025-26"])
+def test_the_summary_briefing_is_at_most_four_pages_with_the_questions_to_ask(con, label):
+    brief = briefing.build(con, parse(label))
+    doc = documents.document(con, brief, detail="summary")
+    reader = pypdf.PdfReader(io.BytesIO(documents.write(doc, "pdf")))
+    assert len(reader.pages) <= 4
+    text = flat("\n".join(page.extract_text() for page in reader.pages))
+    assert "Exceptions and questions to ask" in text and "Headline figures" in text
+    assert "Files this briefing is made from" not in text and "Definitions and symbols" not in text
+    # one chart per area at most, and no area's second table
+    areas = [b.text for b in doc.blocks if isinstance(b, Heading) and b.level == 1]
+    assert areas == ["Headline figures", "Concerns raised", "Review timeliness", "Training coverage", "Staff survey",
+                     "Self-assessment", "Outcomes"]
+    charts = [b for b in doc.blocks if isinstance(b, Chart)]
+    assert 1 <= len(charts) <= 5
+    full = documents.document(con, brief)
+    assert len(full.blocks) > len(doc.blocks)
+    assert any(isinstance(b, Heading) and b.text == "Definitions and symbols" for b in full.blocks)
+
+
+def test_the_questions_to_ask_come_from_the_exceptions():
+    from sg_data import narrative
+
+    brief = {"period": {"label": "2026-27 Q2"},
+             "timeliness": {"target_hours": 24, "overdue_unreviewed": 3,
+                            "reviewed_within_target": {"count": 50, "of": 100}},
+             "training": {"coverage": {"count": 930, "of": 1000}},
+             "self_assessment": {"year": "2025", "green_or_better": {"count": 10, "of": 11}},
+             "outcomes": [{"programme": "Outreach", "measure": "Housed", "sought": None, "engaged": 9},
+                          {"programme": "Hidden", "measure": "Kept", "sought": None, "suppressed_fields": ["sought"]}]}
+    before = {"period": {"label": "2026-27 Q1"},
+              "timeliness": {"reviewed_within_target": {"count": 90, "of": 100}},
+              "training": {"coverage": {"count": 925, "of": 1000}}}
+    assert narrative.questions(brief, before) == [
+        "3 concerns raised in 2026-27 Q2 are overdue and not yet reviewed against the 24-hour target: which services "
+        "hold them, and when will they be reviewed?",
+        "Concerns reviewed within 24 hours fell clearly, from 90 of 100, 90% in 2026-27 Q1 to 50 of 100, 50%: what "
+        "changed, and what is being done?",
+        "1 of 11 self-assessment standards (2025) is rated below Green: what is the plan for it, and when will it be "
+        "rated again?",
+        "Outreach (Housed) did not record how many people it sought to work with: without it, its reach cannot be "
+        "judged. Can it be recorded?",
+    ]   # training moved 92.5% to 93%: no clear change, no question; a hidden denominator is not a missing one
+    calm = {"period": {"label": "2026-27 Q2"}, "timeliness": {"overdue_unreviewed": 0}}
+    assert narrative.questions(calm) == []

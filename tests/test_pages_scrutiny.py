@@ -82,3 +82,13 @@ def test_a_year_not_yet_complete_is_compared_with_nothing_it_cannot_publish():
     assert at.caption[0].value.startswith("April to September 2026 (year to date)")
     assert "April to September 2025: [x]." in texts(at).splitlines()
     assert [m.value for m in at.metric if m.label == "Concerns raised"] == ["152"]
+
+
+def test_the_publication_is_built_once_and_its_progress_is_not_shown_again():
+    """Streamlit replays what a cached function drew: the build's progress must not return on every page."""
+    at = open_page("concerns", "2023-24 Q3")
+    at = open_page("timeliness", "2023-24")
+    building = [s for s in at.status if "Scrutiny publication" in s.label]
+    assert len(building) <= 1, [s.label for s in at.status]
+    at.run()
+    assert not [s for s in at.status if "Scrutiny publication" in s.label]

@@ -26,13 +26,13 @@ from __future__ import annotations
 from typing import Optional, Sequence
 
 from ..periods import parse
-from .builder import _Builder
+from .builder import DETAILS, _Builder
 from .model import FORMATS, NO_DATA, SECTION_HEADINGS, Document
 from .pdf import _pdf, latin1
 from .web import _html, _markdown
 from .word import _docx
 
-__all__ = ["FORMATS", "NO_DATA", "SECTION_HEADINGS", "Document", "comparison_briefs", "document", "render", "write",
+__all__ = ["DETAILS", "FORMATS", "NO_DATA", "SECTION_HEADINGS", "Document", "comparison_briefs", "document", "render", "write",
            "latin1"]
 
 
@@ -48,21 +48,25 @@ def comparison_briefs(figures, brief: dict) -> list[dict]:
     return [briefing.build(figures, p, target_hours=target) for p in wanted]
 
 
-def document(figures, brief: dict, comparisons: Optional[Sequence[dict]] = None) -> Document:
-    """The briefing as blocks, before it is written in a format."""
+def document(figures, brief: dict, comparisons: Optional[Sequence[dict]] = None, detail: str = "full") -> Document:
+    """The briefing as blocks, before it is written in a format: the full pack, or (`detail="summary"`) the
+    portfolio holder's few pages: headline figures, what changed, the questions to ask and one chart per area."""
+    if detail not in DETAILS:
+        raise ValueError(f"detail must be one of {', '.join(DETAILS)}, not {detail}")
     if comparisons is None:
         comparisons = comparison_briefs(figures, brief) if figures is not None else []
-    return _Builder(figures, brief, comparisons).build()
+    return _Builder(figures, brief, comparisons, detail).build()
 
 
-def render(figures, brief: dict, fmt: str, comparisons: Optional[Sequence[dict]] = None) -> bytes:
+def render(figures, brief: dict, fmt: str, comparisons: Optional[Sequence[dict]] = None, detail: str = "full"
+           ) -> bytes:
     """The briefing document in `fmt` (md, html, docx or pdf), as bytes.
 
     `comparisons` are the briefs to compare with (default: the previous period
     and the same period last year, from the same figures).
     """
     _check_format(fmt)
-    return write(document(figures, brief, comparisons), fmt)
+    return write(document(figures, brief, comparisons, detail), fmt)
 
 
 def write(doc: Document, fmt: str) -> bytes:

@@ -19,8 +19,15 @@ from .printing import _bar_frame, _share_frame
 
 # --- the sections -------------------------------------------------------------------------------
 
+#: the briefing's lengths: a cabinet member's few pages, or the full pack
+DETAILS = ("summary", "full")
+#: the sections of the full pack that the summary shortens to their sentences and first chart or table
+AREAS = ("Concerns raised", "Review timeliness", "Training coverage", "Staff survey", "Self-assessment", "Outcomes")
+
+
 class _Builder:
-    def __init__(self, figures, brief: dict, comparisons: Sequence[dict]):
+    def __init__(self, figures, brief: dict, comparisons: Sequence[dict], detail: str = "full"):
+        self.detail = detail
         self.figures = figures
         self.brief = brief
         self.comparisons = list(comparisons)
@@ -45,7 +52,12 @@ class _Builder:
         doc.add(Paragraph(view, lead="View: ", kind="meta"))
         doc.add(Paragraph(_timestamp(b.get("generated_at")), lead="Made: ", kind="meta"))
         doc.add(self._staleness())
-        doc.add(self._loads())
+        loads = self._loads()
+        if self.detail == "full":
+            doc.add(loads)
+        elif loads is not None:
+            doc.add(Paragraph(f"Made from {len(loads.rows)} export files; the full pack lists them with every "
+                              "section's tables and the definitions.", kind="meta"))
         if all(b.get(k) is None for k in ("concerns", "timeliness", "training", "survey", "self_assessment",
                                            "outcomes")):
             doc.add(Paragraph(f"There is no data in the store for {self.label}: every section below says so."))
@@ -142,6 +154,10 @@ class _Builder:
         comparison = self.comparisons[0] if self.comparisons else None
         doc.add(Heading("What the figures say", 2))
         doc.add(Bullets(narrative.sentences(self.brief, comparison)))
+        doc.add(Heading("Exceptions and questions to ask", 2))
+        asks = narrative.questions(self.brief, comparison)
+        doc.add(Bullets(asks) if asks else Paragraph("Nothing stands out: no concern is overdue, no share fell "
+                                                     "clearly and every standard is rated Green or better."))
 
     # concerns
     def concerns(self) -> None:
@@ -471,7 +487,32 @@ class _Builder:
         self.survey()
         self.self_assessment()
         self.outcomes()
-        self.appendix()
+        if self.detail == "full":
+            self.appendix()
+            return self.doc
+        self.doc.blocks = _shortened(self.doc.blocks)
+        self.doc.add(Paragraph(f"{SUPPRESSED} hidden to protect individuals; {NOT_AVAILABLE} not available; "
+                               f"{NOT_APPLICABLE} not applicable. Every definition is in the full pack.", kind="note"))
         return self.doc
+
+
+def _shortened(blocks: list) -> list:
+    """The summary: each area section keeps its heading, its sentences and its first chart or table; the
+    subsections, the other tables and charts are the full pack's."""
+    out, area, done = [], None, False
+    for block in blocks:
+        if isinstance(block, Heading) and block.level <= 1:
+            area, done = (block.text if block.text in AREAS else None), False
+            out.append(block)
+        elif area is None:
+            out.append(block)
+        elif done or (isinstance(block, Heading)):
+            continue
+        elif isinstance(block, (Chart, Table)):
+            out.append(block)
+            done = True
+        elif isinstance(block, Paragraph) and block.kind != "note":
+            out.append(block)
+    return out
 
 

@@ -103,6 +103,18 @@ def settle(page, timeout: int = SETTLE_MS, charts: bool = True) -> None:
         page.wait_for_function(_SETTLED, timeout=timeout, polling=100)
     if charts:
         wait_for_charts(page)
+    open_expanders(page)
+
+
+#: every closed expander's summary (a chart's table and download are in one)
+_CLOSED = '[data-testid="stExpander"] details:not([open]) > summary'
+
+
+def open_expanders(page) -> None:
+    """Open every closed expander, as a reader who wants the tables would (a click each, no rerun)."""
+    if page.locator(_CLOSED).count():
+        page.evaluate(f"() => document.querySelectorAll('{_CLOSED}').forEach(s => s.click())")
+        page.wait_for_timeout(300)
 
 
 def open_page(page, base: str, stem: str, query: str = "", timeout: int = SETTLE_MS) -> None:

@@ -455,6 +455,17 @@ def test_overview_briefing_download_is_a_word_document_with_the_figures_shown(of
     assert download.value.suggested_filename == "safeguarding-briefing-2023-24-officer.docx"
     document = docx.Document(download.value.path())
     headings = [p.text for p in document.paragraphs if p.style.name.startswith(("Title", "Heading"))]
-    assert headings[0] == "Safeguarding briefing: 2023-24" and "Definitions" in " ".join(headings)
+    assert headings[0] == "Safeguarding briefing: 2023-24" and "Exceptions and questions to ask" in headings
+    assert "Definitions" not in " ".join(headings)   # the portfolio holder's few pages
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
     assert shown == "276" and "276" in cells
+
+    page.get_by_text("Full pack", exact=True).click()   # the full pack: every table and the definitions
+    h.settle(page)
+    with page.expect_download(timeout=90_000) as download:
+        page.get_by_role("button", name="Download full pack 2023-24 (DOCX)").click()
+    assert download.value.suggested_filename == "safeguarding-full-pack-2023-24-officer.docx"
+    document = docx.Document(download.value.path())
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith(("Title", "Heading"))]
+    assert headings[0] == "Safeguarding briefing: 2023-24" and "Definitions" in " ".join(headings)
+    assert "276" in [c.text for t in document.tables for row in t.rows for c in row.cells]
