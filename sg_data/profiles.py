@@ -157,6 +157,10 @@ class Profile(BaseModel):
                 if target in self.columns:
                     raise ValueError(f"unpivot.{key}: {target} is also in [columns]; give it in one place")
             targets |= {self.unpivot.heading_to, self.unpivot.value_to}
+            listed = {_key(h) for h in self.unpivot.headings}
+            for h in self.unpivot.names:
+                if _key(h) not in listed:
+                    raise ValueError(f"unpivot.names: '{h}' is not one of unpivot.headings")
         for name, col in self.columns.items():
             if col.same_as and (col.same_as not in targets or col.same_as == name
                                 or self.columns.get(col.same_as, Column(heading="x")).same_as):

@@ -305,3 +305,40 @@ def test_a_profile_too_large_is_refused(tmp_path):
     (tmp_path / "big.toml").write_text("# " + "x" * profiles.MAX_BYTES)
     with pytest.raises(ProfileError, match="big.toml: is larger than 64 KB"):
         profiles.load(tmp_path / "big.toml")
+
+
+def test_survey_questions_in_the_store_name_the_question_headings(con):
+    load_file(con, SAMPLE / "survey_questions.csv")
+    text = (PROFILES / "smartsurvey.toml").read_text()
+    text = text[:text.index("[unpivot.names]")].replace("skip_blank = false",
+                                                        'skip_blank = false\nnames_from = "survey_questions"')
+    report = load_file(con, EXPORTS / "smartsurvey_staff_safeguarding_2019.csv", profile=profiles.parse(text, "s.toml"))
+    assert (report.status, report.rows_loaded) == ("loaded", 1701)
+    assert rows(con, "select question_id, count(*), count(answer) from survey_responses group by 1 order by 1") == [
+        ("aware_of_procedures", 243, 241), ("confident_raising", 243, 241), ("know_a_dso", 243, 238),
+        ("know_how_to_report", 243, 241), ("know_where_policy_is", 243, 238), ("trained_past_12_months", 243, 236),
+        ("trained_past_3_years", 243, 240)]
+
+
+def test_a_workbook_with_a_title_row_reads_through_its_profile(con, tmp_path):
+    from openpyxl import Workbook
+
+    with open(EXPORTS / "myconcern_report_2022-23.csv", newline="") as f:
+        grid = list(csv.reader(f))[:6]
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["MyConcern: concerns report"])
+    for r in grid:
+        ws.append(r)
+    wb.save(tmp_path / "myconcern_report_q1.xlsx")
+    report = load_file(con, tmp_path / "myconcern_report_q1.xlsx", profile=shipped("myconcern.toml"))
+    assert (report.status, report.rows_loaded, report.header_rows, report.rows_in_file) == ("loaded", 5, 2, 7)
+    assert rows(con, "select concern_id, raised_at::varchar from concerns order by 1")[:2] == [
+        ("MC-000535", "2022-04-05 10:50:00"), ("MC-000536", "2022-04-07 10:19:00")]
+
+
+def test_a_name_for_a_heading_not_unpivoted_is_refused(tmp_path):
+    text = (PROFILES / "hr_training_matrix.toml").read_text().replace(
+        '"Prevent (WRAP)" = "Prevent"', '"Prevent" = "Prevent"')
+    with pytest.raises(ProfileError, match=r"^t.toml: unpivot.names: 'Prevent' is not one of unpivot.headings$"):
+        profiles.parse(text, "t.toml")
