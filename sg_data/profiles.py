@@ -270,9 +270,15 @@ def load_all(location: Optional[Path]) -> list[Loaded]:
     if location is None:
         return []
     location = Path(location)
-    if location.is_dir():
-        return [load(p) for p in sorted(location.glob("*.toml")) if p.is_file()]
-    return [load(location)]
+    if not location.is_dir():
+        return [load(location)]
+    found = []
+    for p in sorted(location.glob("*.toml")):
+        if p.resolve().parent != location.resolve():
+            raise ProfileError(p.name, f"links to a file outside the {location.name} folder; keep the profile itself "
+                                       "there.")
+        found.append(load(p))
+    return found
 
 
 def match(profiles: list[Loaded], file_name: str) -> Optional[Loaded]:
@@ -323,22 +329,26 @@ def _mapped(sql: _Sql, expr: str, words: dict[str, str]) -> str:
     return f"(case lower({expr}) {whens} else {expr} end)"
 
 
-def _date_formats(order: str) -> list[str]:
-    day, month = ("%d", "%m") if order == "day-first" else ("%m", "%d")
-    base = f"{day}/{month}/%Y"
-    return [base, f"{base} %H:%M", f"{base} %H:%M:%S", f"{base} %I:%M %p", f"{base} %I:%M:%S %p"]
-
-
 def _dated(sql: _Sql, expr: str, field_type: str, order: Optional[str]) -> str:
-    """A day-first or month-first date as ISO text; ISO passes; an unreadable one is marked, never guessed."""
+    """A day-first or month-first date as ISO text; ISO passes; an unreadable one is marked, never guessed.
+
+    Each value is parsed once, with the one format its shape names (a time, seconds, a 12-hour clock)."""
     if order not in ("day-first", "month-first"):
         return expr
-    slashed = f"replace(replace({expr}, '-', '/'), '.', '/')"
-    parsed = "coalesce(" + ", ".join(f"try_strptime({slashed}, {sql.param(f)})" for f in _date_formats(order)) + ")"
+    base = "%d/%m/%Y" if order == "day-first" else "%m/%d/%Y"
+    x = f"replace(replace({expr}, '-', '/'), '.', '/')"
+    colons = f"(length({expr}) - length(replace({expr}, ':', '')))"
+
+    def parse(fmt: str) -> str:
+        return f"try_strptime({x}, {sql.param(f'{base}{fmt}')})"
+
+    parsed = (f"(case when not contains({expr}, ' ') then {parse('')} "
+              f"when upper(right({expr}, 1)) = 'M' then (case when {colons} = 2 then {parse(' %I:%M:%S %p')} "
+              f"else {parse(' %I:%M %p')} end) "
+              f"when {colons} = 2 then {parse(' %H:%M:%S')} else {parse(' %H:%M')} end)")
     shown = "'%Y-%m-%d %H:%M:%S'" if field_type == "timestamp" else "'%Y-%m-%d'"
-    return (f"(case when {expr} is null then null when regexp_full_match({expr}, '[0-9]{{4}}-.*') then {expr} "
-            f"when {parsed} is not null then strftime({parsed}, {shown}) "
-            f"else {sql.param(UNREADABLE)} || {expr} end)")
+    return (f"(case when {expr} is null then null when substr({expr}, 5, 1) = '-' then {expr} "
+            f"else coalesce(strftime({parsed}, {shown}), {sql.param(UNREADABLE)} || {expr}) end)")
 
 
 def _source(sql: _Sql, col: Column, at: dict[str, int]) -> str:

@@ -342,3 +342,27 @@ def test_a_name_for_a_heading_not_unpivoted_is_refused(tmp_path):
         '"Prevent (WRAP)" = "Prevent"', '"Prevent" = "Prevent"')
     with pytest.raises(ProfileError, match=r"^t.toml: unpivot.names: 'Prevent' is not one of unpivot.headings$"):
         profiles.parse(text, "t.toml")
+
+
+def test_each_date_is_read_in_the_profile_order_once_or_quarantined(con, tmp_path):
+    path = _write(tmp_path / "dates_1.csv", ["Ref", "When", "Service", "Category"],
+                  [["D1", "13-10-2023 09:15:30", "Housing", "Other"], ["D2", "13.10.2023", "Housing", "Other"],
+                   ["D3", "01/02/2024 01:05:09 PM", "Housing", "Other"], ["D4", "2023-10-04T09:15", "Housing", "Other"],
+                   ["D5", "32/01/2024", "Housing", "Other"]])
+    profile = profiles.parse('name = "d"\nkind = "concerns"\nfiles = ["dates_*.csv"]\ndate_order = "day-first"\n'
+                             '[columns]\nconcern_id = "Ref"\nraised_at = "When"\nservice = "Service"\n'
+                             'category = "Category"\n', "d.toml")
+    report = load_file(con, path, profile=profile)
+    assert (report.status, report.rows_loaded, report.rows_quarantined) == ("loaded", 4, 1)
+    assert rows(con, "select concern_id, raised_at::varchar from concerns order by 1") == [
+        ("D1", "2023-10-13 09:15:30"), ("D2", "2023-10-13 00:00:00"), ("D3", "2024-02-01 13:05:09"),
+        ("D4", "2023-10-04 09:15:00")]
+    assert rows(con, "select line, column_name, rule from quarantine") == [(6, "raised_at", "unreadable-date")]
+
+
+def test_a_profile_linked_from_outside_its_folder_is_refused(tmp_path):
+    (tmp_path / "elsewhere.toml").write_text((PROFILES / "myconcern.toml").read_text())
+    (tmp_path / "profiles").mkdir()
+    (tmp_path / "profiles" / "linked.toml").symlink_to(tmp_path / "elsewhere.toml")
+    with pytest.raises(ProfileError, match="^linked.toml: links to a file outside the profiles folder"):
+        profiles.load_all(tmp_path / "profiles")
