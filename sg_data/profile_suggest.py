@@ -139,7 +139,8 @@ class Suggestion:
         for p in self.proposals:
             target = p.target or "(not mapped)"
             lines.append(f"  {p.heading:<{width}} -> {target:<16} {p.confidence:4.0%}  {p.why}")
-        lines.append(f"date order: {self.date_order or 'not decided'}{' (' + self.date_why + ')' if self.date_why else ''}")
+        why = f" ({self.date_why})" if self.date_why else ""
+        lines.append(f"date order: {self.date_order or 'not decided'}{why}")
         lines.append("for a person to decide:" if self.for_a_person else "for a person to decide: nothing")
         lines += [f"  - {line}" for line in self.for_a_person]
         return "\n".join(lines)
@@ -194,7 +195,8 @@ def _reference(folder: Path, stem: str) -> list[dict]:
         for p in sorted(where.glob(f"{stem}*.csv")):
             if p.is_file() and p.stat().st_size < 5_000_000:
                 with open(p, encoding="utf-8-sig", newline="") as fh:
-                    return [{normalise_header(k): (v or "").strip() for k, v in r.items() if k} for r in csv.DictReader(fh)]
+                    return [{normalise_header(k): (v or "").strip() for k, v in r.items() if k}
+                            for r in csv.DictReader(fh)]
     return []
 
 
@@ -302,32 +304,17 @@ def suggest(path: Path, kind_name: Optional[str] = None) -> Suggestion:
                            f"({', '.join(KINDS)}).")
     s = Suggestion(path.name, kind, header_row, len(body))
     columns = {h: Values([r[i] for r in body if i < len(r) and r[i]]) for i, h in enumerate(header) if h}
-    known = _known_words(path.parent)
     taken = _questions(s, columns, path.parent)
-    choices: dict[str, tuple[float, str, str]] = {}
-    for h, values in columns.items():
-        if h in taken:
-            continue
-        if is_identity(normalise_header(h)) and not column_for(kind, normalise_header(h)):
-            s.proposals.append(Proposal(h, None, 0.0, "looks like a person's identity: never stored"))
-            continue
-        ranked = _scores(kind, h, values, known)
-        choices[h] = ranked[0]
-        first, second = ranked[0], ranked[1]
-        if first[0] >= SURE and second[0] >= SURE and first[0] - second[0] < MARGIN:
-            s.proposals.append(Proposal(h, None, first[0], f"fits both {first[1]} and {second[1]}"))
-            s.for_a_person.append(f"'{h}' fits both {first[1]} and {second[1]}: map it by hand if it is either")
-            del choices[h]
+    choices = _rank(s, {h: v for h, v in columns.items() if h not in taken}, _known_words(path.parent))
     _joins(s, columns, choices)
     _wide_training(s, columns, choices)
     _claims(s, choices)
     for h, (confidence, target, why) in choices.items():
-        sure = confidence >= SURE
-        s.proposals.append(Proposal(h, target if sure else None, confidence,
-                                    why if sure else f"unknown heading (closest: {target}, {why})"))
-        if sure:
+        if confidence >= SURE:
+            s.proposals.append(Proposal(h, target, confidence, why))
             s.columns[target] = h
-        elif not sure:
+        else:
+            s.proposals.append(Proposal(h, None, confidence, f"unknown heading (closest: {target}, {why})"))
             s.for_a_person.append(f"'{h}' matches no contract column: not mapped (not stored)")
     s.proposals.sort(key=lambda p: header.index(p.heading))
     _value_maps(s, columns)
@@ -338,6 +325,22 @@ def suggest(path: Path, kind_name: Optional[str] = None) -> Suggestion:
             s.for_a_person.append(f"{f} is required and no heading gives it: add a heading or a fixed value "
                                   f"(columns.{f} = {{ value = \"...\" }})")
     return s
+
+
+def _rank(s: Suggestion, columns: dict[str, Values], known) -> dict[str, tuple[float, str, str]]:
+    """Each heading's best column; identity headings and ties between two columns are left for a person."""
+    choices = {}
+    for h, values in columns.items():
+        if is_identity(normalise_header(h)) and not column_for(s.kind, normalise_header(h)):
+            s.proposals.append(Proposal(h, None, 0.0, "looks like a person's identity: never stored"))
+            continue
+        first, second = _scores(s.kind, h, values, known)[:2]
+        if first[0] >= SURE and second[0] >= SURE and first[0] - second[0] < MARGIN:
+            s.proposals.append(Proposal(h, None, first[0], f"fits both {first[1]} and {second[1]}"))
+            s.for_a_person.append(f"'{h}' fits both {first[1]} and {second[1]}: map it by hand if it is either")
+        else:
+            choices[h] = first
+    return choices
 
 
 def _questions(s: Suggestion, columns: dict[str, Values], folder: Path) -> set[str]:
