@@ -344,8 +344,9 @@ def ensure_sample_store(db: str | Path, source: Path, progress: Progress = _quie
     db = Path(db)
     if db.exists():
         return None
-    # the store appears whole when built; a second session waits for the first and finds every file unchanged
-    return load_folder(source, db, progress, wait=True)
+    # the store appears whole when built; a second session waits for the first and finds every file unchanged;
+    # the sample's files are contract-shaped, so no profile (not even a broken one beside them) is read
+    return load_folder(source, db, progress, wait=True, profiles=[])
 
 
 __all__ = ["load_folder", "load_file", "LoadReport", "FileReport", "ensure_sample_store", "KINDS", "ProfileError"]

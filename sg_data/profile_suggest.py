@@ -284,7 +284,11 @@ def _scores(kind: Kind, heading: str, values: Values, known) -> list[tuple[float
 # The suggestion
 # ---------------------------------------------------------------------------------------------------------------
 
-def _guess_kind(header: list[str]) -> Optional[Kind]:
+def _guess_kind(header: list[str], folder: Path) -> Optional[Kind]:
+    """The kind whose names or aliases the headings use most; a wide survey by its questions' texts."""
+    texts = {" ".join(r.get("text", "").split()).casefold() for r in _reference(folder, "survey_questions")}
+    if sum(1 for h in header if " ".join(h.split()).casefold() in texts) >= 2:
+        return KINDS["survey_responses"]
     counts = {k.name: sum(1 for h in header if column_for(k, normalise_header(h))) for k in KINDS.values()}
     best = max(counts.values())
     found = [k for k, n in counts.items() if n == best]
@@ -298,7 +302,7 @@ def suggest(path: Path, kind_name: Optional[str] = None) -> Suggestion:
         header_row, header, body = _sample(path)
     except FileRejected as exc:
         raise SuggestError(str(exc)) from None
-    kind = KINDS[kind_name] if kind_name else (kind_of(path) or _guess_kind(header))
+    kind = KINDS[kind_name] if kind_name else (kind_of(path) or _guess_kind(header, path.parent))
     if kind is None:
         raise SuggestError(f"{path.name}: cannot tell which export this is; give --kind "
                            f"({', '.join(KINDS)}).")

@@ -128,7 +128,7 @@ EXPECTED = {
 @pytest.mark.parametrize("export", sorted(EXPECTED))
 def test_suggest_maps_every_column_of_each_example(export):
     mapping, order = EXPECTED[export]
-    s = suggest(EXPORTS / export, "survey_responses" if "survey" in export else None)
+    s = suggest(EXPORTS / export)
     assert {p.heading: p.target for p in s.proposals} == mapping
     assert s.date_order == order
     profile = shipped(CASES[export][0])
@@ -367,3 +367,15 @@ def test_a_profile_linked_from_outside_its_folder_is_refused(tmp_path):
     (tmp_path / "profiles" / "linked.toml").symlink_to(tmp_path / "elsewhere.toml")
     with pytest.raises(ProfileError, match="^linked.toml: links to a file outside the profiles folder"):
         profiles.load_all(tmp_path / "profiles")
+
+
+def test_the_sample_store_is_built_without_profiles(tmp_path):
+    from sg_data.loader import ensure_sample_store
+
+    src = tmp_path / "sample"
+    src.mkdir()
+    shutil.copy(SAMPLE / "categories.csv", src)
+    (tmp_path / "profiles").mkdir()
+    (tmp_path / "profiles" / "bad.toml").write_text(BAD["bad toml"][0])
+    report = ensure_sample_store(tmp_path / "sg.duckdb", src)
+    assert [(f.file, f.status, f.rows_loaded) for f in report.files] == [("categories.csv", "loaded", 17)]
