@@ -25,6 +25,7 @@ from typing import Optional
 import duckdb
 
 from .contract import KINDS, Field, Kind, column_for, is_identity, normalise_header
+from .profiles import heading_key
 from .reading import FileRejected, kind_of
 from .rules import FALSE_WORDS, TRUE_WORDS
 
@@ -286,8 +287,8 @@ def _scores(kind: Kind, heading: str, values: Values, known) -> list[tuple[float
 
 def _guess_kind(header: list[str], folder: Path) -> Optional[Kind]:
     """The kind whose names or aliases the headings use most; a wide survey by its questions' texts."""
-    texts = {" ".join(r.get("text", "").split()).casefold() for r in _reference(folder, "survey_questions")}
-    if sum(1 for h in header if " ".join(h.split()).casefold() in texts) >= 2:
+    texts = {heading_key(r.get("text", "")) for r in _reference(folder, "survey_questions")}
+    if sum(1 for h in header if heading_key(h) in texts) >= 2:
         return KINDS["survey_responses"]
     counts = {k.name: sum(1 for h in header if column_for(k, normalise_header(h))) for k in KINDS.values()}
     best = max(counts.values())
@@ -353,11 +354,11 @@ def _questions(s: Suggestion, columns: dict[str, Values], folder: Path) -> set[s
         return set()
     by_text: dict[str, set[tuple[str, str]]] = {}
     for r in _reference(folder, "survey_questions"):
-        by_text.setdefault(" ".join(r.get("text", "").split()).casefold(), set()).add(
+        by_text.setdefault(heading_key(r.get("text", "")), set()).add(
             (r.get("question_id", ""), r.get("survey_id", "")))
     names, waves = {}, None
     for h in columns:
-        found = by_text.get(" ".join(h.split()).casefold())
+        found = by_text.get(heading_key(h))
         if found and len({q for q, _ in found}) == 1:
             names[h] = next(iter(found))[0]
             waves = {w for _, w in found} if waves is None else waves & {w for _, w in found}

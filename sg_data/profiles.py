@@ -96,7 +96,7 @@ class Unpivot(BaseModel):
     def _some(cls, v):
         if not 1 <= len(v) <= MAX_ENTRIES:
             raise ValueError(f"list from 1 to {MAX_ENTRIES} headings to unpivot")
-        if len({_key(h) for h in v}) != len(v):
+        if len({heading_key(h) for h in v}) != len(v):
             raise ValueError("a heading is listed twice")
         return v
 
@@ -157,9 +157,9 @@ class Profile(BaseModel):
                 if target in self.columns:
                     raise ValueError(f"unpivot.{key}: {target} is also in [columns]; give it in one place")
             targets |= {self.unpivot.heading_to, self.unpivot.value_to}
-            listed = {_key(h) for h in self.unpivot.headings}
+            listed = {heading_key(h) for h in self.unpivot.headings}
             for h in self.unpivot.names:
-                if _key(h) not in listed:
+                if heading_key(h) not in listed:
                     raise ValueError(f"unpivot.names: '{h}' is not one of unpivot.headings")
         for name, col in self.columns.items():
             if col.same_as and (col.same_as not in targets or col.same_as == name
@@ -211,7 +211,7 @@ class Loaded(Profile):
     digest: str = ""
 
 
-def _key(heading: str) -> str:
+def heading_key(heading: str) -> str:
     """Headings match whatever their case and spacing."""
     return " ".join(str(heading).replace("\ufeff", "").split()).casefold()
 
@@ -296,16 +296,16 @@ def match(profiles: list[Loaded], file_name: str) -> Optional[Loaded]:
 
 def find_header(profile: Profile, grid: list[list[str]]) -> Optional[int]:
     """The first of the top rows that has every heading the profile reads."""
-    wanted = {_key(h) for h in profile.headings()}
+    wanted = {heading_key(h) for h in profile.headings()}
     for i, row in enumerate(grid):
-        if wanted <= {_key(c) for c in row}:
+        if wanted <= {heading_key(c) for c in row}:
             return i
     return None
 
 
 def missing_headings(profile: Profile, row: list[str]) -> list[str]:
-    have = {_key(c) for c in row}
-    return [h for h in dict.fromkeys(profile.headings()) if _key(h) not in have]
+    have = {heading_key(c) for c in row}
+    return [h for h in dict.fromkeys(profile.headings()) if heading_key(h) not in have]
 
 
 class _Sql:
@@ -354,10 +354,10 @@ def _dated(sql: _Sql, expr: str, field_type: str, order: Optional[str]) -> str:
 def _source(sql: _Sql, col: Column, at: dict[str, int]) -> str:
     """A column's text before its value map: a heading's cell, a fixed value, or headings joined."""
     if col.heading is not None:
-        return f"t{at[_key(col.heading)]}"
+        return f"t{at[heading_key(col.heading)]}"
     if col.value is not None:
         return sql.param(col.value.strip()) if col.value.strip() else "cast(null as varchar)"
-    first, *rest = (f"t{at[_key(h)]}" for h in col.join)
+    first, *rest = (f"t{at[heading_key(h)]}" for h in col.join)
     return f"(case when {first} is null then null else concat_ws(' ', {first}, {', '.join(rest)}) end)"
 
 
@@ -372,7 +372,7 @@ def _name_sql(sql: _Sql, up: Unpivot, survey_id: Optional[str]) -> str:
     """A heading's value in `heading_to`: the profile's own names, then the stored question text, then itself."""
     value = "_head"
     if up.names:
-        whens = " ".join(f"when {sql.param(_key(k))} then {sql.param(v)}" for k, v in up.names.items())
+        whens = " ".join(f"when {sql.param(heading_key(k))} then {sql.param(v)}" for k, v in up.names.items())
         value = f"(case _hkey {whens} else _head end)"
     if up.names_from == "survey_questions" and survey_id:
         value = (f"coalesce((select any_value(q.question_id) from survey_questions q where q.survey_id = "
@@ -385,7 +385,7 @@ def fill_raw(con, profile: Profile, header: list[str], body: str, part_sql: str,
     kind = profile.contract
     at: dict[str, int] = {}
     for i, h in enumerate(header):
-        at.setdefault(_key(h), i)
+        at.setdefault(heading_key(h), i)
     sql = _Sql()
     sql.params.update(params)
     texts = {name: _source(sql, col, at) for name, col in profile.columns.items() if not col.same_as}
@@ -402,8 +402,8 @@ def fill_raw(con, profile: Profile, header: list[str], body: str, part_sql: str,
     if not up:
         return con.execute(f"insert into _raw select _line, {part_sql}, {cols} from {body}", sql.params).fetchone()[0]
     heads = sql.param(list(up.headings))
-    keys = sql.param([_key(h) for h in up.headings])
-    cells = ", ".join(f"t{at[_key(h)]}" for h in up.headings)
+    keys = sql.param([heading_key(h) for h in up.headings])
+    cells = ", ".join(f"t{at[heading_key(h)]}" for h in up.headings)
     keep = ["_cell is not null"] if up.skip_blank else []
     if up.skip:
         keep.append(f"not list_contains({sql.param([s.strip().lower() for s in up.skip])}, lower(coalesce(_cell, '')))")
@@ -421,5 +421,5 @@ def fill_raw(con, profile: Profile, header: list[str], body: str, part_sql: str,
 
 def unused_headings(profile: Profile, header: list[str]) -> list[str]:
     """The file's headings the profile does not read, in file order."""
-    used = {_key(h) for h in profile.headings()}
-    return [h for h in header if h and _key(h) not in used]
+    used = {heading_key(h) for h in profile.headings()}
+    return [h for h in header if h and heading_key(h) not in used]

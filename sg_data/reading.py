@@ -27,7 +27,7 @@ import duckdb
 from .contract import KINDS, Kind, column_for, is_identity, normalise_header
 from .decoding import HEAD as HEAD_CHARS
 from .decoding import NotText, decode_file
-from .profiles import Profile, fill_raw, find_header, missing_headings, unused_headings
+from .profiles import Profile, fill_raw, find_header, heading_key, missing_headings, unused_headings
 from .workbook import NotAWorkbook, open_workbook, sheet_rows
 
 SUFFIXES = (".csv", ".xlsx")
@@ -352,7 +352,7 @@ def _missing_header(con, read: ReadFile, titles: list[str] | None = None) -> Non
         first = max(_top(con, width), key=lambda r: len(headings) - len(missing_headings(read.profile, r)))
         raise FileRejected(
             name, "does not have the heading(s) " + ", ".join(f"'{h}'" for h in missing_headings(read.profile, first))
-            + f" that profile '{read.profile.name}' ({getattr(read.profile, 'file', '')}) reads (header looked for "
+            + f" that profile '{read.profile.name}' reads (header looked for "
             f"in the first {HEADER_SEARCH_ROWS} rows{where}).")
     present = {column_for(kind, normalise_header(c)) for c in first}
     missing = [f for f in kind.required if f not in present]
@@ -458,9 +458,9 @@ def _map_profiled(con, read: ReadFile, header: list[str], header_rec: int, body:
     A row that gives nothing to load (a wide row whose unpivoted cells are all blank or skipped) is counted
     as blank."""
     profile = read.profile
-    keys = [" ".join(h.split()).casefold() for h in header]
+    keys = [heading_key(h) for h in header]
     for h in profile.headings():
-        if keys.count(" ".join(h.split()).casefold()) > 1:
+        if keys.count(heading_key(h)) > 1:
             raise FileRejected(read.path.name, f"has two columns headed '{h}', which profile '{profile.name}' "
                                                "reads; remove one and load again.")
     for h in unused_headings(profile, header):

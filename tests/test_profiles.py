@@ -379,3 +379,19 @@ def test_the_sample_store_is_built_without_profiles(tmp_path):
     (tmp_path / "profiles" / "bad.toml").write_text(BAD["bad toml"][0])
     report = ensure_sample_store(tmp_path / "sg.duckdb", src)
     assert [(f.file, f.status, f.rows_loaded) for f in report.files] == [("categories.csv", "loaded", 17)]
+
+
+def test_a_file_without_a_heading_its_profile_reads_is_rejected_with_the_heading(con, tmp_path):
+    profile = shipped("myconcern.toml")
+    with open(EXPORTS / "myconcern_report_2022-23.csv", newline="") as f:
+        grid = list(csv.reader(f))[:3]
+    missing = _write(tmp_path / "myconcern_report_a.csv", ["Ref" if h == "Concern Ref" else h for h in grid[0]],
+                     grid[1:])
+    report = load_file(con, missing, profile=profile)
+    assert (report.status, report.message) == ("rejected", "does not have the heading(s) 'Concern Ref' that profile "
+                                               "'MyConcern report' reads (header looked for in the first 15 rows).")
+    twice = _write(tmp_path / "myconcern_report_b.csv", grid[0] + ["department"], [r + ["x"] for r in grid[1:]])
+    report = load_file(con, twice, profile=profile)
+    assert (report.status, report.message) == ("rejected", "has two columns headed 'Department', which profile "
+                                               "'MyConcern report' reads; remove one and load again.")
+    assert rows(con, "select count(*) from loads") == [(0,)]
