@@ -395,3 +395,20 @@ def test_a_file_without_a_heading_its_profile_reads_is_rejected_with_the_heading
     assert (report.status, report.message) == ("rejected", "has two columns headed 'Department', which profile "
                                                "'MyConcern report' reads; remove one and load again.")
     assert rows(con, "select count(*) from loads") == [(0,)]
+
+
+def test_suggest_finds_the_headings_of_a_workbook_below_its_title(tmp_path):
+    from openpyxl import Workbook
+
+    with open(EXPORTS / "hr_training_matrix_2026-06-30.csv", newline="") as f:
+        grid = list(csv.reader(f))
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Training matrix: all staff"])
+    ws.append([])
+    for r in grid:
+        ws.append(r)
+    wb.save(tmp_path / "hr_training_matrix_2026-06-30.xlsx")
+    s = suggest(tmp_path / "hr_training_matrix_2026-06-30.xlsx")
+    assert (s.kind.name, s.header_row, s.sampled) == ("training", 3, 737)
+    assert {p.heading: p.target for p in s.proposals} == EXPECTED["hr_training_matrix_2026-06-30.csv"][0]
