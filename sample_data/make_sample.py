@@ -1336,6 +1336,108 @@ def write_outcomes():
 
 
 # --------------------------------------------------------------------------
+# Exports in the councils' own shapes (read with the profiles in profiles/)
+# --------------------------------------------------------------------------
+EXPORTS = OUT / "exports"
+
+
+def read_back(name, encoding="utf-8", delimiter=","):
+    """The rows of a contract-shaped file written above, as dicts, blank rows left out."""
+    with open(OUT / name, encoding=encoding, newline="") as f:
+        return [r for r in csv.DictReader(f, delimiter=delimiter) if any(v.strip() for v in r.values())]
+
+
+def reformat(text, fmt):
+    """An ISO or UK timestamp (as the contract-shaped files hold it) in another system's format."""
+    for shape in ("%Y-%m-%d %H:%M:%S", "%d/%m/%Y %H:%M"):
+        try:
+            return datetime.strptime(text, shape).strftime(fmt)
+        except ValueError:
+            continue
+    return text  # empty, or a deliberate fault kept as it is
+
+
+def write_export(name, header, rows):
+    EXPORTS.mkdir(exist_ok=True)
+    with open(EXPORTS / name, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(header)
+        w.writerows(rows)
+    return f"exports/{name}"
+
+
+def write_concern_system_a():
+    """A MyConcern-style report: its own headings, UK day-first timestamps, its own words. 2022-23 only."""
+    rows = [r for r in read_back("concerns_2019-23.csv") if "2022-04-01" <= r["raised_at"] < "2023-04-01"]
+    words = {"child": "Child", "adult": "Adult", "unknown": "Not known"}
+    uk = "%d/%m/%Y %H:%M"
+    out = [[r["concern_id"], reformat(r["raised_at"], uk), "Web form" if i % 3 else "Phone", r["service"], r["team"],
+            r["category"], words[r["subject_group"]], reformat(r["reviewed_at"], uk), r["referred_to"],
+            r["outcome"], reformat(r["closed_at"], uk)] for i, r in enumerate(rows)]
+    return write_export("myconcern_report_2022-23.csv",
+                        ["Concern Ref", "Date/Time Reported", "Logged Via", "Department", "Team", "Concern Type",
+                         "Child or Adult", "DSL Review Date", "Referred To", "Status", "Date Closed"], out)
+
+
+def write_concern_system_b():
+    """A CPOMS-style export: a date column and a 12-hour time column, month-first dates. 2023-24 only."""
+    rows = read_back("concerns_2023-24.csv", encoding="cp1252", delimiter=";")
+    us = "%m/%d/%Y %H:%M"
+    out = []
+    for i, r in enumerate(rows):
+        raised = r["Raised At"]
+        when = reformat(raised, "%m/%d/%Y|%I:%M %p").split("|")
+        if len(when) == 1:  # the deliberate fault 31/02/2024 14:05, written the system's way
+            day, month, rest = raised.split("/")
+            when = [f"{month}/{day}/{rest[:4]}", "02:05 PM"]
+        group = r["Subject Group"]
+        person = {"child": "Young person" if i % 2 else "Child", "adult": "Adult", "": ""}[group]
+        out.append([r["Concern ID"], when[0], when[1], r[" SERVICE "], r["Team"], r["Category"], person,
+                    reformat(r["Reviewed At"], us), r["Referred To"], r["Outcome"], reformat(r["Closed At"], us)])
+    return write_export("cpoms_export_2023-24.csv",
+                        ["Incident ID", "Date Raised", "Time Raised", "Service Area", "Team Name", "Concern Category",
+                         "Person Type", "Date Reviewed", "Referral", "Concern Outcome", "Date Closed"], out)
+
+
+#: the HR matrix's course headings: the required courses, one column each (the DSL course is kept elsewhere)
+MATRIX_COURSES = {"Safeguarding Awareness (e-learning)": SA, "Enhanced Safeguarding": ENH,
+                  "Domestic Abuse Awareness": DA, "Prevent (WRAP)": PREVENT, "Members' Briefing": BRIEFING}
+
+
+def write_training_matrix():
+    """A wide HR matrix on 30/06/2026: one row per person, one column per required course holding the
+    completion date (`Outstanding` if never completed; blank where the course is not required)."""
+    snap = "2026-06-30"
+    rows = [r for r in read_back("training_2023-2026.csv")
+            if r["snapshot_date"] == snap and r["required"] == "Y" and r["course"] in MATRIX_COURSES.values()]
+    people = {}
+    for r in rows:
+        p = people.setdefault(r["staff_id"], {"service": r["service"], "role": r["role"]})
+        p[r["course"]] = reformat(r["completed_on"] + " 00:00:00", "%d/%m/%Y") if r["completed_on"] else "Outstanding"
+    out = [[uk_d(date.fromisoformat(snap)), sid, "REDACTED", p["service"], p["role"]]
+           + [p.get(c, "") for c in MATRIX_COURSES.values()] for sid, p in people.items()]
+    return write_export("hr_training_matrix_2026-06-30.csv",
+                        ["Report Date", "Employee Number", "Employee Name", "Service Area", "Job Title"]
+                        + list(MATRIX_COURSES), out)
+
+
+def write_survey_export():
+    """A survey tool's wide export of the 2019 wave: one column per question, headed by its full text."""
+    texts = {r["question_id"]: r["text"] for r in read_back("survey_questions.csv") if r["survey_id"] == WIDE_WAVE}
+    rows = read_back(f"survey_responses_{WIDE_WAVE}-wide.csv")
+    qids = wave_questions(WIDE_WAVE)
+    opened = next(w[1] for w in WAVES if w[0] == WIDE_WAVE)
+    out = [[r["response_id"], uk_ts(datetime.combine(opened, time(9)) + timedelta(minutes=37 * i)),
+            r["service"]] + [r[q] for q in qids] for i, r in enumerate(rows)]
+    return write_export(f"smartsurvey_staff_safeguarding_{WIDE_WAVE}.csv",
+                        ["Response ID", "Submitted", "Which service do you work in?"] + [texts[q] for q in qids], out)
+
+
+def write_exports():
+    return [write_concern_system_a(), write_concern_system_b(), write_training_matrix(), write_survey_export()]
+
+
+# --------------------------------------------------------------------------
 
 def main():
     written = []
@@ -1351,6 +1453,7 @@ def main():
     written += write_survey(people)
     written.append(write_self_assessment())
     written.append(write_outcomes())
+    written += write_exports()
     for name in written:
         print(f"wrote sample_data/{name} ({(OUT / name).stat().st_size:,} bytes)")
     for name, line, cid, fault in concern_faults_at:

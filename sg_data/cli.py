@@ -1,4 +1,4 @@
-"""`python -m sg_data load|brief|publish`: the command line.
+"""`python -m sg_data load|profile suggest|brief|publish|audit|purge`: the command line.
 
 Exit codes: 0 done; 1 a file was rejected (the rest loaded); 2 usage; 3 the store is
 busy (another load) or unusable (newer, older for a read, not a store). Each failure is
@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 from . import store
+from .contract import KINDS
 from .periods import PeriodError, parse
 
 
@@ -22,12 +23,27 @@ def _progress(message: str, fraction: float) -> None:
 def cmd_load(args) -> int:
     from .loader import load_folder
 
+    from . import profiles
+
     source = Path(args.source)
     if not source.is_dir():
         print(f"error: {source} is not a folder of exports", file=sys.stderr)
         return 2
     try:
-        report = load_folder(source, args.db, progress=_progress if not args.quiet else (lambda m, f: None))
+        found = profiles.load_all(Path(args.profile) if args.profile else profiles.folder_for(source))
+    except profiles.ProfileError as exc:
+        print(f"error: profile {exc}", file=sys.stderr)
+        return 2
+    if args.profile and not any(p.matches(f.name) for p in found for f in source.iterdir()):
+        print(f"error: no file in {source.name} matches the file patterns of {Path(args.profile).name}",
+              file=sys.stderr)
+        return 2
+    try:
+        report = load_folder(source, args.db, progress=_progress if not args.quiet else (lambda m, f: None),
+                             profiles=found)
+    except profiles.ProfileError as exc:
+        print(f"error: profile {exc}", file=sys.stderr)
+        return 2
     except store.StoreError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_STORE
@@ -67,6 +83,27 @@ def _open(db: str):
 
 class _StoreUnusable(Exception):
     pass
+
+
+def cmd_profile_suggest(args) -> int:
+    from .profile_suggest import SuggestError, suggest
+
+    path = Path(args.file)
+    if not path.is_file():
+        print(f"error: {path} is not a file", file=sys.stderr)
+        return 2
+    try:
+        suggestion = suggest(path, args.kind)
+    except SuggestError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(suggestion.report(), file=sys.stderr)
+    if args.out:
+        Path(args.out).write_text(suggestion.toml(), encoding="utf-8")
+        print(f"wrote {args.out}: check it, then load with --profile {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(suggestion.toml())
+    return 0
 
 
 def cmd_brief(args) -> int:
@@ -180,7 +217,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("source", help="folder of export files (concerns*.csv, training*.xlsx, ...)")
     p.add_argument("--db", default=store.default_path(), help="the store (default sg.duckdb, or $SG_DB)")
     p.add_argument("--quiet", action="store_true", help="no progress lines")
+    p.add_argument("--profile", help="an export profile (.toml) or a folder of them, for files whose names match "
+                                     "(default: the profiles/ folder inside SOURCE, else beside it)")
     p.set_defaults(func=cmd_load)
+
+    p = sub.add_parser("profile", help="export profiles: map a system's own export to the data contract")
+    profile_sub = p.add_subparsers(dest="profile_command", required=True)
+    p = profile_sub.add_parser("suggest", help="propose a profile for an export, for a person to check")
+    p.add_argument("file", help="one export file (.csv or .xlsx)")
+    p.add_argument("--kind", choices=list(KINDS), help="the export kind (default: from the name or the headings)")
+    p.add_argument("--out", help="write the profile here (default: standard output); the report goes to stderr")
+    p.set_defaults(func=cmd_profile_suggest)
 
     p = sub.add_parser("brief", help="the briefing for one period")
     p.add_argument("--db", default=store.default_path())

@@ -15,14 +15,17 @@ Loading the same file again changes nothing.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
 import duckdb
 
+from . import profiles as profiles_
 from . import store
 from .contract import KINDS, LOAD_ORDER, Kind
+from .profiles import Loaded, ProfileError
 from .reading import FileRejected, ReadFile, kind_of, read_export
 from .rules import (DATE_SHAPES, DUPLICATE_RULE_CODE, DateForms, date_groups_sql, date_order_sql, duplicate_message,
                     parse_sql, rules_for, shape_of, us_order_message)
@@ -50,6 +53,8 @@ class FileReport:
     rows_repeated: int = 0
     rows_blank: int = 0
     skipped_sheets: list[str] = field(default_factory=list)
+    #: the export profile that mapped the file, by its name and file
+    profile: str = ""
 
     def accounting(self) -> str:
         return (f"every row accounted for: {self.rows_in_file:,} rows in the file = {self.header_rows:,} header "
@@ -63,7 +68,8 @@ class FileReport:
             return [f"ignored  {self.file}: {self.message}"]
         if self.status == "unchanged":
             return [f"unchanged {self.file}: {self.message}"]
-        out = [f"loaded   {self.file} ({self.kind}): {self.rows_loaded} rows loaded, "
+        mapped = f", profile {self.profile}" if self.profile else ""
+        out = [f"loaded   {self.file} ({self.kind}{mapped}): {self.rows_loaded} rows loaded, "
                f"{self.rows_replaced} replaced, {self.rows_quarantined} quarantined"]
         out.append("         " + self.accounting())
         if self.skipped_sheets:
@@ -103,39 +109,58 @@ def _quiet(message: str, fraction: float) -> None:
     pass
 
 
-def export_files(source: Path) -> list[tuple[Optional[Kind], Path]]:
-    """The files of a source folder in the order they are applied: by kind, then by name."""
-    found = [(kind_of(p), p) for p in sorted(source.iterdir()) if p.is_file()]
+ExportFile = tuple[Optional[Kind], Path, Optional[Loaded]]
+
+
+def export_files(source: Path, profiles: list[Loaded] | None = None) -> list[ExportFile]:
+    """The files of a source folder in the order they are applied: by kind, then by name.
+
+    A file a profile's patterns match is of the profile's kind; two profiles matching one file are an error."""
+    found = []
+    for p in sorted(source.iterdir()):
+        if p.is_file() and p.suffix.lower() in (".csv", ".xlsx") and not p.name.startswith(("~$", ".")):
+            profile = profiles_.match(profiles or [], p.name)
+            found.append((profile.contract if profile else kind_of(p), p, profile))
+        elif p.is_file():
+            found.append((None, p, None))
     order = {name: i for i, name in enumerate(LOAD_ORDER)}
     return sorted(found, key=lambda kp: (order[kp[0].name] if kp[0] else 99, kp[1].name))
 
 
-def load_folder(source: Path, db: str | Path, progress: Progress = _quiet, wait: bool = False) -> LoadReport:
+def load_folder(source: Path, db: str | Path, progress: Progress = _quiet, wait: bool = False,
+                profiles: list[Loaded] | None = None) -> LoadReport:
     """Load every export of a folder into a new version of the store, swapped in when done.
 
-    Raises `store.StoreBusy` if another load holds the store, `store.StoreError` if it cannot be used."""
+    Without `profiles`, the profiles are those of the folder's `profiles/` (inside it, else beside it).
+    Raises `ProfileError` for a profile that cannot be used (nothing is loaded), `store.StoreBusy` if
+    another load holds the store, `store.StoreError` if it cannot be used."""
     source = Path(source)
     if not source.is_dir():
         raise NotADirectoryError(f"{source} is not a folder")
+    if profiles is None:
+        profiles = profiles_.load_all(profiles_.folder_for(source))
     report = LoadReport()
-    files = export_files(source)
+    files = export_files(source, profiles)
     with store.new_version(db, wait=wait) as con:
-        for i, (kind, path) in enumerate(files):
+        for i, (kind, path, profile) in enumerate(files):
             if kind is None:
                 if path.suffix.lower() in (".csv", ".xlsx"):
                     report.files.append(FileReport(path.name, "", "ignored",
-                                                   message="not named after a known export (concerns, training, ...)"))
+                                                   message="not named after a known export (concerns, training, "
+                                                           "...) and no profile's file patterns match it"))
                 continue
             n = max(len(files), 1)
-            report.files.append(_isolated(con, path, kind, lambda message, f, i=i: progress(message, (i + f) / n)))
+            report.files.append(_isolated(con, path, kind, lambda message, f, i=i: progress(message, (i + f) / n),
+                                          profile))
         progress("Done", 1.0)
     return report
 
 
-def _isolated(con: duckdb.DuckDBPyConnection, path: Path, kind: Kind, progress: Progress) -> FileReport:
+def _isolated(con: duckdb.DuckDBPyConnection, path: Path, kind: Kind, progress: Progress,
+              profile: Loaded | None = None) -> FileReport:
     """One file's load; whatever goes wrong with it is its report, and the folder goes on."""
     try:
-        return load_file(con, path, kind, progress)
+        return load_file(con, path, kind, progress, profile)
     except (duckdb.OutOfMemoryException, MemoryError):
         message = (f"ran out of memory while loading (the loader's limit is {store.LOAD_MEMORY_LIMIT}); nothing "
                    "from it is stored. Split the export into smaller files, or raise SG_LOAD_MEMORY_LIMIT.")
@@ -158,12 +183,15 @@ def _drop_work_tables(con) -> None:
 
 
 def load_file(con: duckdb.DuckDBPyConnection, path: Path, kind: Kind | None = None,
-              progress: Progress = _quiet) -> FileReport:
-    kind = kind or kind_of(path)
+              progress: Progress = _quiet, profile: Loaded | None = None) -> FileReport:
+    """Load one export file; with a profile, the profile maps its columns (sg_data.profiles)."""
+    kind = profile.contract if profile is not None else (kind or kind_of(path))
     name = path.name
     if kind is None:
         return FileReport(name, "", "rejected", message="is not named after a known export.")
     sha = store.file_sha256(path)
+    if profile is not None:  # the same file read through a changed profile is a different load
+        sha = hashlib.sha256(f"{sha}:{profile.digest}".encode()).hexdigest()
     previous = con.execute("select loaded_at from loads where sha256 = ? and kind = ? order by loaded_at limit 1",
                            [sha, kind.name]).fetchone()
     if previous:
@@ -172,7 +200,7 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, kind: Kind | None = No
     progress(f"Reading {name}", 0.0)
     try:
         # into temp tables, before the transaction: a failed attempt of DuckDB's reader must not abort it
-        read = read_export(con, path, kind)
+        read = read_export(con, path, kind) if profile is None else read_export(con, path, profile=profile)
     except FileRejected as exc:
         _drop_work_tables(con)
         return FileReport(name, kind.name, "rejected", message=exc.message)
@@ -303,7 +331,12 @@ def _apply(con: duckdb.DuckDBPyConnection, read: ReadFile, sha: str, progress: P
                       rows_quarantined=quarantined, dropped_identity=read.dropped_identity,
                       dropped_unknown=read.dropped_unknown, quarantine=quarantine, rows_in_file=read.rows_in_file,
                       header_rows=read.header_rows, lines_loaded=lines_loaded, rows_repeated=repeated,
-                      rows_blank=read.blank_rows, skipped_sheets=read.skipped_sheets)
+                      rows_blank=read.blank_rows, skipped_sheets=read.skipped_sheets,
+                      profile=_named(read.profile))
+
+
+def _named(profile) -> str:
+    return f"'{profile.name}' ({profile.file})" if profile is not None else ""
 
 
 def ensure_sample_store(db: str | Path, source: Path, progress: Progress = _quiet) -> Optional[LoadReport]:
@@ -311,8 +344,9 @@ def ensure_sample_store(db: str | Path, source: Path, progress: Progress = _quie
     db = Path(db)
     if db.exists():
         return None
-    # the store appears whole when built; a second session waits for the first and finds every file unchanged
-    return load_folder(source, db, progress, wait=True)
+    # the store appears whole when built; a second session waits for the first and finds every file unchanged;
+    # the sample's files are contract-shaped, so no profile (not even a broken one beside them) is read
+    return load_folder(source, db, progress, wait=True, profiles=[])
 
 
-__all__ = ["load_folder", "load_file", "LoadReport", "FileReport", "ensure_sample_store", "KINDS"]
+__all__ = ["load_folder", "load_file", "LoadReport", "FileReport", "ensure_sample_store", "KINDS", "ProfileError"]

@@ -20,12 +20,14 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Optional
 
 import duckdb
 
 from .contract import KINDS, Kind, column_for, is_identity, normalise_header
 from .decoding import HEAD as HEAD_CHARS
 from .decoding import NotText, decode_file
+from .profiles import Profile, fill_raw, find_header, heading_key, missing_headings, unused_headings
 from .workbook import NotAWorkbook, open_workbook, sheet_rows
 
 SUFFIXES = (".csv", ".xlsx")
@@ -56,6 +58,8 @@ class ReadFile:
     wide_questions: list[str] = field(default_factory=list)
     encoding: str = ""
     delimiter: str = ""
+    #: the export profile that maps this file's headings and values to the contract (sg_data.profiles)
+    profile: Optional[Profile] = None
     #: every row of the file (records and empty lines), and how they divide before validation
     rows_in_file: int = 0
     header_rows: int = 0  # the header and any title rows above it (all sheets)
@@ -263,13 +267,13 @@ def _scan_sheet(con, ws, title: str, name: str) -> int:
 
 
 def read_export(con: duckdb.DuckDBPyConnection, path: Path, kind: Kind | None = None,
-                work: Path | None = None) -> ReadFile:
-    """Read `path` into the temp table `_raw` of `con`, or raise `FileRejected`."""
-    kind = kind or kind_of(path)
+                work: Path | None = None, profile: Profile | None = None) -> ReadFile:
+    """Read `path` into the temp table `_raw` of `con`, or raise `FileRejected`; a profile maps its columns."""
+    kind = profile.contract if profile is not None else (kind or kind_of(path))
     name = path.name
     if kind is None:
         raise FileRejected(name, "is not named after a known export (concerns, training, survey_waves, ...).")
-    read = ReadFile(path, kind)
+    read = ReadFile(path, kind, profile=profile)
     if path.suffix.lower() == ".xlsx":
         _read_workbook(con, read)
         return read
@@ -343,6 +347,13 @@ def _missing_header(con, read: ReadFile, titles: list[str] | None = None) -> Non
         pass
     if not first:
         raise FileRejected(name, "is empty: it has no header row.")
+    if read.profile is not None:
+        headings = read.profile.headings()
+        first = max(_top(con, width), key=lambda r: len(headings) - len(missing_headings(read.profile, r)))
+        raise FileRejected(
+            name, "does not have the heading(s) " + ", ".join(f"'{h}'" for h in missing_headings(read.profile, first))
+            + f" that profile '{read.profile.name}' reads (header looked for "
+            f"in the first {HEADER_SEARCH_ROWS} rows{where}).")
     present = {column_for(kind, normalise_header(c)) for c in first}
     missing = [f for f in kind.required if f not in present]
     raise FileRejected(
@@ -356,7 +367,7 @@ def _map_part(con, read: ReadFile, width: int, part: str | None, records: int, s
     """Find the header in `_cells`, map its columns and append the rows below it to `_raw`."""
     kind, name = read.kind, read.path.name
     top = _top(con, width)
-    header_at = _find_header(top, kind)
+    header_at = _find_header(top, kind) if read.profile is None else find_header(read.profile, top)
     if header_at is None:
         if optional:
             return False
@@ -369,6 +380,8 @@ def _map_part(con, read: ReadFile, width: int, part: str | None, records: int, s
     body = (f"(select * from (select _line, {', '.join(f'{t} as t{i}' for i, t in enumerate(trimmed))} from _cells "
             f"where _rec > {header_rec}) where {' or '.join(f't{i} is not null' for i in range(width))})")
 
+    if read.profile is not None:
+        return _map_profiled(con, read, header, header_rec, body, part, records, skips)
     mapped: dict[int, str] = {}
     seen: dict[str, str] = {}
     wide_form = kind.name == "survey_responses" and not any(
@@ -400,11 +413,6 @@ def _map_part(con, read: ReadFile, width: int, part: str | None, records: int, s
         if con.execute(f"select count(*) from {body} where t{i} is not null").fetchone()[0]:
             read.dropped_unknown.append(f"(blank header, column {i + 1})")
 
-    header_line_skips = sum(1 for p in skips if p <= header_rec)
-    read.header_rows += header_rec + header_line_skips
-    read.rows_in_file += records
-    nonblank_rows = 0
-
     part_sql = "null" if part is None else "$part"
     params = {"part": part} if part is not None else {}
     if wide_form:
@@ -430,8 +438,36 @@ def _map_part(con, read: ReadFile, width: int, part: str | None, records: int, s
         cols = ", ".join(f"t{by_field[f.name]}" if f.name in by_field else "null" for f in kind.fields)
         nonblank_rows = con.execute(f"insert into _raw select _line, {part_sql}, {cols} from {body}",
                                     params).fetchone()[0]
-    read.rows_read += nonblank_rows
-    read.blank_rows += records - header_rec - header_line_skips - nonblank_rows
+    _count(read, header_rec, records, skips, nonblank_rows)
+    return True
+
+
+def _count(read: ReadFile, header_rec: int, records: int, skips: list[int], rows: int) -> None:
+    """Account for a part's rows: the header and rows above it, the rows read, and blank rows."""
+    header_line_skips = sum(1 for p in skips if p <= header_rec)
+    read.header_rows += header_rec + header_line_skips
+    read.rows_in_file += records
+    read.rows_read += rows
+    read.blank_rows += records - header_rec - header_line_skips - rows
+
+
+def _map_profiled(con, read: ReadFile, header: list[str], header_rec: int, body: str, part: str | None,
+                  records: int, skips: list[int]) -> bool:
+    """Append the rows below the header to `_raw` as the file's profile maps them.
+
+    A row that gives nothing to load (a wide row whose unpivoted cells are all blank or skipped) is counted
+    as blank."""
+    profile = read.profile
+    keys = [heading_key(h) for h in header]
+    for h in profile.headings():
+        if keys.count(heading_key(h)) > 1:
+            raise FileRejected(read.path.name, f"has two columns headed '{h}', which profile '{profile.name}' "
+                                               "reads; remove one and load again.")
+    for h in unused_headings(profile, header):
+        (read.dropped_identity if is_identity(normalise_header(h)) else read.dropped_unknown).append(h)
+    params = {"part": part} if part is not None else {}
+    rows = fill_raw(con, profile, header, body, "null" if part is None else "$part", params)
+    _count(read, header_rec, records, skips, rows)
     return True
 
 
