@@ -204,7 +204,8 @@ def assurance(lim: Optional[Limits], target: Optional[float], better: str) -> Op
 
 def analyse(labels: Sequence[str], values: Sequence, better: str = NEITHER, target: Optional[float] = None,
             floor: Optional[float] = 0.0, ceiling: Optional[float] = None) -> Analysis:
-    """A series in time order with its limits, the rules per point, and the variation read at its latest point."""
+    """A series in time order with its limits, the rules per point (`side` "high", "low" or ""), and the variation
+    read at its latest point."""
     values = list(values)
     lim = limits(values, floor, ceiling)
     fired = rules(values, lim) if lim else [{} for _ in values]
@@ -216,11 +217,12 @@ def analyse(labels: Sequence[str], values: Sequence, better: str = NEITHER, targ
         "lower": pd.array([lim.lower if lim else None] * len(values), dtype="Float64"),
         "upper": pd.array([lim.upper if lim else None] * len(values), dtype="Float64"),
         "rules": [tuple(r for r in RULES if r in f) for f in fired],
-        "side": [point_side(f) for f in fired],
     })
+    sides = [point_side(f) for f in fired]
+    frame["side"] = [side or "" for side in sides]
     frame["signal"] = [", ".join(RULE_WORDS[r] for r in rs) if rs else "" for rs in frame["rules"]]
     latest = next((i for i in range(len(values) - 1, -1, -1) if _known(values[i])), None)
-    variation = _judge(frame["side"].iloc[latest], better) if lim and latest is not None else None
+    variation = _judge(sides[latest], better) if lim and latest is not None else None
     return Analysis(frame, lim, variation, assurance(lim, target, better), better, target)
 
 
