@@ -99,7 +99,7 @@ def test_concerns_year_shows_the_published_figures():
     assert by_service["Concerns"].sum() == 276
     cells = table(at, "concerns by service and category 2023-24")
     assert cells["Concerns"].sum() == 276 and cells.iloc[0]["Service"] == "Business Improvement"
-    assert_charts_accessible(at, 5)
+    assert_charts_accessible(at, 6)
     assert_links_to_definitions(at)
     words = texts(at)
     assert "No headcount is recorded for Leisure and Oxford Direct Services in 2023-24" in words
@@ -124,7 +124,7 @@ def test_concerns_trend_toggles_between_council_and_statutory_categories():
     trend = table(at, "concerns by quarter and statutory category")
     assert "Wellbeing (non-statutory)" in trend.columns and "Child Safeguarding" not in trend.columns
     assert trend["Total"].iloc[-1] == 80
-    assert_charts_accessible(at, 5)
+    assert_charts_accessible(at, 6)
 
 
 def test_concerns_services_filter_narrows_the_figures():
@@ -135,7 +135,7 @@ def test_concerns_services_filter_narrows_the_figures():
     assert set(table(at, "concerns per 100 staff 2023-24")["Service"]) == {"Housing Services"}
     assert "for Housing Services" in at.caption[0].value
     assert "This trend covers all services" in texts(at)
-    assert_charts_accessible(at, 5)
+    assert_charts_accessible(at, 6)
 
 
 def test_concerns_empty_period_says_so():
@@ -149,7 +149,7 @@ def test_concerns_quarter_shows_year_rates_and_comparison():
     assert metric(at, "Concerns raised") == "77"
     assert "2023-24 Q2: 56" in texts(at)
     assert "Headcount is recorded by financial year" in texts(at)
-    assert_charts_accessible(at, 5)
+    assert_charts_accessible(at, 6)
 
 
 # --- Review timeliness ---------------------------------------------------------------------------

@@ -230,3 +230,95 @@ def test_funnel_curve_narrows_as_headcount_grows():
     assert curve["exposure"].tolist() == [20, 80, 140, 200]
     assert curve["upper_99_8"].iloc[0] == pytest.approx(35.563, abs=1e-3)
     assert curve["upper_99_8"].is_monotonic_decreasing and (curve["upper_99_8"] > curve["upper_95"]).all()
+
+
+# --- the view models on the sample council --------------------------------------------------------
+
+#: concerns raised per quarter, 2019-20 Q1 to 2023-24 Q4 (sample_data/README.md gives 2023-24's: 63, 56, 77, 80)
+SAMPLE_RAISED = [36, 32, 44, 46, 34, 36, 50, 51, 47, 41, 57, 59, 54, 49, 67, 69, 63, 56, 77, 80]
+
+
+@pytest.fixture(scope="module")
+def officer(sample_con):
+    from sg_data.figures import StoreFigures
+
+    return StoreFigures(sample_con)
+
+
+def test_concerns_trend_on_the_sample_council(officer):
+    from sg_data.periods import parse
+    from sg_data.views import trends
+
+    t = trends.concerns(officer.get("timeliness_by_quarter"), parse("2023-24"), officer.as_of())
+    assert t.table["quarter"].tolist()[0] == "2019-20 Q1" and t.table["quarter"].tolist()[-1] == "2023-24 Q4"
+    assert t.table["concerns raised"].tolist() == SAMPLE_RAISED
+    lim = t.analysis.limits
+    assert lim.mean == pytest.approx(1048 / 20) and lim.mean_moving_range == pytest.approx(142 / 19)
+    assert (lim.lower, lim.upper) == (pytest.approx(52.4 - 2.66 * 142 / 19), pytest.approx(52.4 + 2.66 * 142 / 19))
+    assert t.table.iloc[-1].to_dict() == {
+        "quarter": "2023-24 Q4", "concerns raised": 80, "mean": 52.4, "lower": 32.5, "upper": 72.3,
+        "signal": "Special cause: outside the process limits, two of three near a limit (high)"}
+    assert t.summary == ("Concerns raised in 2023-24 Q4 (80) are higher than the usual range (33 to 72): a special "
+                         "cause. Variation: special cause: neither improving nor concerning.")
+    assert t.drawn["kind"].tolist()[-2:] == ["Special cause", "Special cause"] and t.drawn["mark"].iloc[-1] == "limit"
+    assert "30 September 2026" in t.caption
+
+
+def test_within_target_trend_on_the_sample_council(officer):
+    from sg_data.periods import parse
+    from sg_data.views import trends
+
+    t = trends.within_target(officer.get("timeliness_by_quarter"), parse("2023-24"), officer.as_of(), 24)
+    last = t.table.iloc[-1]
+    assert (last["quarter"], last["within target"], last["of"], last["share %"]) == ("2023-24 Q4", 77, 80, 96.2)
+    assert (last["mean %"], last["lower %"], last["upper %"]) == (94.5, 81.7, 100.0)  # bounded at 100%
+    assert t.analysis.variation == spc.COMMON and t.analysis.assurance is None  # no target share: no assurance
+    assert t.summary == ("The share reviewed within 24 hours in 2023-24 Q4 (96%) is within the usual range (82% to "
+                         "100%). Variation: common cause.")
+
+
+def test_trends_hold_only_complete_quarters_and_too_few_have_no_limits(officer):
+    from sg_data.periods import parse
+    from sg_data.views import trends
+
+    quarters = officer.get("timeliness_by_quarter")
+    year = trends.concerns(quarters, parse("2026-27"), officer.as_of())  # as of 30 September 2026: Q3, Q4 not over
+    assert year.table["quarter"].tolist()[0] == "2021-22 Q3" and year.table["quarter"].tolist()[-1] == "2026-27 Q2"
+    assert len(year.table) == trends.TREND_QUARTERS
+    early = trends.concerns(quarters, parse("2020-21 Q1"), officer.as_of())
+    assert len(early.table) == 5 and early.analysis.limits is None and early.table["upper"].isna().all()
+    assert early.summary == ("Concerns raised: 5 complete quarters with a figure, fewer than the 12 needed to work out "
+                             "the usual range, so no process limits are shown.")
+    assert trends.concerns(quarters, parse("2018-19"), officer.as_of()) is None
+
+
+def test_funnel_of_services_per_100_staff_on_the_sample_council(officer):
+    from sg_data.periods import parse
+    from sg_data.views import trends
+
+    fy = parse("2023-24")
+    fun = trends.funnel(officer.get("concerns_per_100_staff", fy), fy)
+    assert fun.rate == pytest.approx(100 * 256 / 712)
+    rows = fun.table.set_index("service")
+    assert rows.loc["Community Safety", "against the council's rate"] == "Above the 99.8% limits: unusual"
+    assert rows.loc["Licensing", "against the council's rate"] == "Above the 95% limits: worth a look"
+    assert rows.loc["Councillors", "against the council's rate"] == "Below the 95% limits: worth a look"
+    assert (rows["against the council's rate"] == "Within the 95% limits").sum() == 5
+    assert rows.loc["Community Safety", ["concerns", "headcount", "per 100 staff"]].tolist() == [40, 55, 72.7]
+    assert fun.summary == (
+        "In 2023-24 the services with a headcount raised 36.0 concerns per 100 staff between them (256 concerns, 712 "
+        "staff). Outside the 99.8% limits, unusual: Community Safety (72.7, above). Outside the 95% (but not the "
+        "99.8%) limits, worth a look: Councillors (14.6, below); Licensing (72.2, above); Planning (19.4, below). "
+        "5 of the 9 services are within the 95% limits.")
+
+
+def test_the_scrutiny_view_has_the_same_trends_and_no_funnel_of_hidden_counts(officer, scrutiny_figures):
+    from sg_data.periods import parse
+    from sg_data.views import trends
+
+    period = parse("2023-24")
+    published = trends.concerns(scrutiny_figures.get("timeliness_by_quarter"), period, scrutiny_figures.as_of())
+    mine = trends.concerns(officer.get("timeliness_by_quarter"), period, officer.as_of())
+    assert published.summary == mine.summary
+    assert published.table.drop(columns="concerns raised_suppressed").equals(mine.table)
+    assert trends.funnel(scrutiny_figures.get("concerns_per_100_staff", period), period) is None
