@@ -178,10 +178,10 @@ def assert_overview_trends(at: AppTest) -> None:
     assert sentences(at)[:2] == [CONCERNS_TREND_2023_24, WITHIN_TREND_2023_24]
     raised = table(at, "concerns raised by quarter with process limits")
     assert raised.columns.tolist() == ["Quarter", "Concerns raised", "Mean", "Lower", "Upper", "Signal"]
-    assert len(raised) == 20 and raised.iloc[-1].tolist()[:5] == ["2023-24 Q4", 80, 52.4, 32.5, 72.3]
+    assert len(raised) == 20 and raised.iloc[-1].tolist()[:5] == ["2023-24 Q4", "80", 52.4, 32.5, 72.3]
     assert raised.iloc[-1]["Signal"] == "Special cause: outside the process limits, two of three near a limit (high)"
     within = table(at, "share reviewed within 24 hours by quarter with process limits")
-    assert within.iloc[-1].tolist()[:7] == ["2023-24 Q4", 77, 80, "96.2", 94.5, 81.7, 100.0]
+    assert within.iloc[-1].tolist()[:7] == ["2023-24 Q4", "77", "80", "96.2", 94.5, 81.7, 100.0]
     words = texts(at)
     assert "Only complete quarters are drawn: those that ended on or before 30 September 2026" in words
     assert "**Process limits (the usual range)**" in words and "**Special cause**" in words

@@ -17,7 +17,6 @@ import pandas as pd
 
 from .. import spc
 from ..periods import Period, parse
-from .common import with_flags
 
 #: five years of quarters: enough for limits (Making Data Count: 15 points or more) without older history
 TREND_QUARTERS = 20
@@ -74,6 +73,14 @@ def _limits_table(a: spc.Analysis, scale: float, digits: int) -> dict:
             for col in ("mean", "lower", "upper")}
 
 
+def _hidden(quarters: pd.DataFrame, col: str):
+    """Whether each quarter's count is hidden ([c]): in both views, so that their tables read alike."""
+    flags = quarters[col].isna().to_numpy()
+    if f"{col}_suppressed" in quarters:
+        flags = flags | quarters[f"{col}_suppressed"].fillna(False).astype(bool).to_numpy()
+    return flags
+
+
 def concerns(frame: pd.DataFrame, period: Period, as_of: Optional[dt.datetime]) -> Optional[Trend]:
     """Concerns raised per quarter, council-wide, with its XmR chart (neither direction is better)."""
     quarters = complete_quarters(frame, period, as_of)
@@ -82,9 +89,7 @@ def concerns(frame: pd.DataFrame, period: Period, as_of: Optional[dt.datetime]) 
     a = spc.analyse(quarters["value"], quarters["raised"], better=spc.NEITHER, floor=0.0)
     table = pd.DataFrame({"quarter": quarters["value"], "concerns raised": quarters["raised"].astype("Int64"),
                           **_limits_table(a, 1.0, 1), "signal": _signal(a)})
-    if "raised_suppressed" in quarters:
-        table["concerns raised_suppressed"] = quarters["raised_suppressed"].to_numpy()
-    table = with_flags(table, ["concerns raised"])
+    table["concerns raised_suppressed"] = _hidden(quarters, "raised")
     summary = spc.sentence(a, "Concerns raised", lambda v: f"{v:,.0f}")
     return Trend("concerns raised by quarter with process limits",
                  f"Concerns raised per quarter, {quarters['value'].iloc[0]} to {quarters['value'].iloc[-1]}",
@@ -109,11 +114,9 @@ def within_target(frame: pd.DataFrame, period: Period, as_of: Optional[dt.dateti
                           "of": quarters["in_denominator"].astype("Int64"),
                           "share %": [None if s is None else round(100 * s, 1) for s in shares],
                           **{f"{k} %": v for k, v in _limits_table(a, 100.0, 1).items()}, "signal": _signal(a)})
-    for src, col in (("within_target", "within target"), ("in_denominator", "of")):
-        if f"{src}_suppressed" in quarters:
-            table[f"{col}_suppressed"] = quarters[f"{src}_suppressed"].to_numpy()
-    table = with_flags(table, ["within target", "of"])
-    table["share %_suppressed"] = quarters["within_target"].isna().to_numpy() | quarters["in_denominator"].isna().to_numpy()
+    table["within target_suppressed"] = _hidden(quarters, "within_target")
+    table["of_suppressed"] = _hidden(quarters, "in_denominator")
+    table["share %_suppressed"] = table["within target_suppressed"] | table["of_suppressed"]
     what = f"The share reviewed within {target_hours} hours"
     summary = spc.sentence(a, what, spc.share_format)
     return Trend(f"share reviewed within {target_hours} hours by quarter with process limits",
