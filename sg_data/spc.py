@@ -51,9 +51,9 @@ SCALE = 2.66
 
 HIGHER, LOWER, NEITHER = "higher", "lower", "neither"
 COMMON = "Common cause"
-IMPROVING = "Special cause: improving"
-CONCERNING = "Special cause: concerning"
-SPECIAL_NEITHER = "Special cause: neither improving nor concerning"
+IMPROVING = "Special cause, improving"
+CONCERNING = "Special cause, concerning"
+SPECIAL_NEITHER = "Special cause, neither improving nor concerning"
 PASSING, FAILING, HIT_AND_MISS = "Consistently passing", "Consistently failing", "Hit and miss"
 
 RULES = ("outside", "two_of_three", "shift", "trend")  # in order of precedence for the side of a point
@@ -236,17 +236,18 @@ def sentence(a: Analysis, what: str, fmt: Callable[[float], str]) -> str:
     if a.limits is None:
         return (f"{what}: {len(known)} complete quarters with a figure, fewer than the {MIN_POINTS} needed to work out "
                 "the usual range, so no process limits are shown.")
+    verb = "is" if _singular(what) else "are"
     if known.empty or pd.isna(a.frame["value"].iloc[-1]):
-        return (f"{what} in {last_label} is hidden ([c]); the usual range is {fmt(a.limits.lower)} to "
+        return (f"{what} in {last_label} {verb} hidden ([c]); the usual range is {fmt(a.limits.lower)} to "
                 f"{fmt(a.limits.upper)}.")
     row = a.frame.iloc[-1]
     usual = f"the usual range ({fmt(a.limits.lower)} to {fmt(a.limits.upper)})"
     value = fmt(float(row["value"]))
     if "outside" in row["rules"]:
         where = "higher than" if row["side"] == "high" else "lower than"
-        text = f"{what} in {last_label} ({value}) {'is' if _singular(what) else 'are'} {where} {usual}: a special cause"
+        text = f"{what} in {last_label} ({value}) {verb} {where} {usual}: a special cause"
     else:
-        text = f"{what} in {last_label} ({value}) {'is' if _singular(what) else 'are'} within {usual}"
+        text = f"{what} in {last_label} ({value}) {verb} within {usual}"
         if row["rules"]:
             text += f", but this quarter is part of a special cause ({row['signal']}, on the {row['side']} side)"
     text += f". Variation: {a.variation.lower()}."

@@ -167,7 +167,7 @@ def test_concerns_quarter_shows_year_rates_and_comparison():
 
 #: the Overview's trend sentences for 2023-24 (tests/test_spc.py works the limits out by hand)
 CONCERNS_TREND_2023_24 = ("Concerns raised in 2023-24 Q4 (80) are higher than the usual range (33 to 72): a special "
-                          "cause. Variation: special cause: neither improving nor concerning.")
+                          "cause. Variation: special cause, neither improving nor concerning.")
 WITHIN_TREND_2023_24 = ("The share reviewed within 24 hours in 2023-24 Q4 (96%) is within the usual range (82% to "
                         "100%). Variation: common cause.")
 

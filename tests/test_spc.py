@@ -157,7 +157,7 @@ def test_sentences_say_where_the_latest_quarter_lies():
     assert a.frame["rules"].iloc[-1] == ("outside",)
     assert spc.sentence(a, "Concerns raised", count) == (
         "Concerns raised in Q13 (30) are higher than the usual range (0 to 27): a special cause. Variation: special "
-        "cause: neither improving nor concerning. The limits rest on 13 quarters, fewer than the 15 recommended: "
+        "cause, neither improving nor concerning. The limits rest on 13 quarters, fewer than the 15 recommended: "
         "read them with care.")
     a = spc.analyse(range(24), [v / 100 for v in NOISE], better=spc.HIGHER, target=0.3, ceiling=1.0)
     assert spc.sentence(a, "The share reviewed within 24 hours", spc.share_format) == (
@@ -166,10 +166,10 @@ def test_sentences_say_where_the_latest_quarter_lies():
     a = spc.analyse(labels, SHIFT[:12], better=spc.HIGHER)
     assert spc.sentence(a, "Concerns raised", count).startswith(
         "Concerns raised in Q12 (13) are within the usual range (7 to 19), but this quarter is part of a special "
-        "cause (run of 7 on one side of the mean, on the high side). Variation: special cause: improving.")
+        "cause (run of 7 on one side of the mean, on the high side). Variation: special cause, improving.")
     hidden = spc.analyse(range(24), NOISE[:-1] + [pd.NA])
     assert spc.sentence(hidden, "Concerns raised", count) == (
-        "Concerns raised in 23 is hidden ([c]); the usual range is 35 to 66.")
+        "Concerns raised in 23 are hidden ([c]); the usual range is 35 to 66.")
 
 
 def test_the_frame_lists_each_point_with_its_signal():
@@ -260,7 +260,7 @@ def test_concerns_trend_on_the_sample_council(officer):
         "signal": "Special cause: outside the process limits, two of three near a limit (high)",
         "concerns raised_suppressed": False}
     assert t.summary == ("Concerns raised in 2023-24 Q4 (80) are higher than the usual range (33 to 72): a special "
-                         "cause. Variation: special cause: neither improving nor concerning.")
+                         "cause. Variation: special cause, neither improving nor concerning.")
     assert t.drawn["kind"].tolist()[-2:] == ["Special cause", "Special cause"] and t.drawn["mark"].iloc[-1] == "limit"
     assert "30 September 2026" in t.caption
 
