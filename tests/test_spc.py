@@ -313,6 +313,19 @@ def test_funnel_of_services_per_100_staff_on_the_sample_council(officer):
         "5 of the 9 services are within the 95% limits.")
 
 
+def test_funnel_leaves_out_a_service_whose_count_is_hidden():
+    from sg_data.periods import parse
+    from sg_data.views import trends
+
+    frame = pd.DataFrame({"service": ["A", "B", "C"], "concerns": pd.array([2, 18, None], dtype="Int64"),
+                          "headcount": [20.0, 180.0, 50.0]})
+    fun = trends.funnel(frame, parse("2023-24"))
+    assert fun.rate == pytest.approx(10.0) and fun.table["service"].tolist() == ["A", "B"]
+    assert fun.summary == ("In 2023-24 the services shown raised 10.0 concerns per 100 staff between them (20 "
+                           "concerns, 200 staff). Both services are within the 95% limits. 1 service whose count is "
+                           "hidden ([c]) is not drawn and not in the rate.")
+
+
 def test_the_scrutiny_view_has_the_same_trends_and_no_funnel_of_hidden_counts(officer, scrutiny_figures):
     from sg_data.periods import parse
     from sg_data.views import trends

@@ -169,7 +169,8 @@ def funnel(frame: pd.DataFrame, fy: Period) -> Optional[Funnel]:
 
 def _funnel_summary(points: pd.DataFrame, rate: float, fy: Period, left_out: int) -> str:
     concerns, staff = int(points["concerns"].sum()), int(round(float(points["headcount"].sum())))
-    text = (f"In {fy.label} the services with a headcount raised {rate:.1f} concerns per 100 staff between them "
+    who = "the services shown" if left_out else "the services with a headcount"
+    text = (f"In {fy.label} {who} raised {rate:.1f} concerns per 100 staff between them "
             f"({concerns:,} concerns, {staff:,} staff).")
     flagged = points[points["verdict"] != spc.USUAL]
     for verdict in (spc.UNUSUAL, spc.WORTH_A_LOOK):
@@ -180,7 +181,10 @@ def _funnel_summary(points: pd.DataFrame, rate: float, fy: Period, left_out: int
             text += f" Outside the {level} limits, {verdict}: {names}."
     usual = len(points) - len(flagged)
     text += (f" {usual} of the {len(points)} services are within the 95% limits." if len(flagged)
-             else f" All {len(points)} services are within the 95% limits.")
+             else " Both services are within the 95% limits." if len(points) == 2
+             else f" All {len(points)} services are within the 95% limits." if len(points) > 1
+             else " The service is within the 95% limits.")
     if left_out:
-        text += f" {left_out} services whose count is hidden ([c]) are not drawn."
+        text += (f" {left_out} {'service' if left_out == 1 else 'services'} whose count is hidden ([c]) "
+                 f"{'is' if left_out == 1 else 'are'} not drawn and not in the rate.")
     return text
