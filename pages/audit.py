@@ -17,8 +17,10 @@ if not app.sees_rows():  # the navigation offers this page to officers only; a t
 st.write("Who used the dashboard and the command line, when, in which view and with which filters: every page "
          "view, filter change, download, briefing, load, publish and purge. The trail never holds a figure or a "
          "concern's details. It is kept beside the store, owner-only, and can only be added to.")
-since = st.date_input("From", value=dt.date.today() - dt.timedelta(days=30), key="audit_since",
-                      help="Show entries from this day on (UTC).")
+# a choice of spans, not a date picker: the picker's day and month fields are smaller than WCAG 2.2's 24 px targets
+span = st.selectbox("Show the last", list(vm.SPANS), index=1, key="audit_span", help="Entries from this many days "
+                    "ago (UTC) to now.")
+since = dt.date.today() - dt.timedelta(days=vm.SPANS[span])
 app.audit("audit_view", page="audit")
 trail = vm.trail(app.db_path(), since)
 st.markdown(ui.escape(vm.summary(trail, since)))

@@ -17,7 +17,10 @@ scope, for_scope = ui.period_heading(f, f"Concerns raised: {period.label}")
 by_service = vm.services_frame(figs, period, f.services)
 now, before = vm.headline(figs, period, f.services), vm.headline(figs, comparison, f.services)
 
-if not now.raised and now.raised is not None:
+if now.raised == present.NOT_AVAILABLE:
+    st.info(views.common.not_covered_words(figs, period) + " Choose another period in the sidebar.")
+    ui.definition("concerns_raised")
+elif not now.raised and now.raised is not None:
     st.info(f"No concerns were recorded{for_scope} in {period.label} ({present.date(period.start)} to "
             f"{present.date(period.end)}). Choose another period or service in the sidebar.")
     ui.definition("concerns_raised")
@@ -86,6 +89,8 @@ else:  # not st.stop(): under AppTest the run after a stopped run lost the sideb
     if period.is_quarter:
         st.caption(f"Headcount is recorded by financial year, so this shows the whole of {fy.label}, the year that "
                    f"contains {period.label}.")
+    if note := vm.rate_note(fy, f.as_of):
+        st.warning(note, icon=":material/hourglass_top:")
     if rates.empty:
         st.info(f"No headcount is recorded for {scope} in {fy.label}, so no rate can be shown.")
     else:

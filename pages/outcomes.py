@@ -4,12 +4,13 @@ frame()
 
 import streamlit as st  # noqa: E402
 
-from sg_data import charts, frame as app, ui, views  # noqa: E402
+from sg_data import charts, frame as app, periods, ui, views  # noqa: E402
 
 vm = views.outcomes
 f = app.filters()
 figs = app.cached_figures()
-year = f.period.financial_year.label
+history = vm.all_years(figs, app.period_labels() or [])
+year, why = vm.year_shown(history, f.period)
 st.title(f"Outcomes: {year}")
 
 DEFINITIONS = ("outcome_funnel", "reach", "success", "negative_rate", "missing_denominator", "wilson_interval",
@@ -24,12 +25,9 @@ def page() -> bool:
         "many people the council sought to work with, how many engaged, and of those how many had the positive "
         "outcome, a negative one, or an outcome not known; with reach, success and the negative rate as "
         "numerator of denominator.")
-    st.caption("Outcomes are reported by financial year"
-               + (f": {f.period.label} shows {year}, the financial year that contains the period's end."
-                  if f.period.label != year else "."))
+    st.caption("Outcomes are reported by financial year" + (f". {why}" if why else "."))
     ui.definition("outcome_funnel")
-    current = figs.get("outcomes", f.period)
-    history = vm.all_years(figs, app.period_labels() or [])
+    current = figs.get("outcomes", periods.parse(year))
 
     st.header(f"Every programme, {year}")
     if current.empty:

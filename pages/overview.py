@@ -5,14 +5,14 @@ frame()
 import streamlit as st  # noqa: E402
 
 from sg_data import charts, frame as app, narrative, ui, views  # noqa: E402
-from sg_data.stats import describe_change  # noqa: E402
+from sg_data.stats import NOT_AVAILABLE, describe_change  # noqa: E402
 
 f = app.filters()
 brief = app.brief(f.period)
 before = app.brief(f.comparison)
 
 st.title(f"Safeguarding at a glance: {f.period.label}")
-st.caption(f"{f.period.start:%d %B %Y} to {f.period.end:%d %B %Y}, compared with {f.comparison.label} "
+st.caption(f"{f.dates}, compared with {f.comparison.label} "
            f"({f.comparison_kind.lower()}). {app.as_of_text()}")
 if f.services:
     st.caption("The Overview covers the whole council; the services filter applies on the Concerns, "
@@ -50,10 +50,10 @@ sa = brief.get("self_assessment")
 
 cols = st.columns(5)
 with cols[0]:
-    total = c_now["total"] if c_now else 0
-    prior = c_before["total"] if c_before else 0
-    ui.figure("Concerns raised", narrative._count(total),
-              f"{f.comparison.label}: {narrative._count(prior)}", key="concerns_raised")
+    # a period the concern export does not cover has no count at all: [x], never 0
+    ui.figure("Concerns raised", narrative._count(c_now["total"]) if c_now else NOT_AVAILABLE,
+              f"{f.comparison.label}: {narrative._count(c_before['total']) if c_before else NOT_AVAILABLE}",
+              key="concerns_raised")
 with cols[1]:
     target = t_now["target_hours"] if t_now else 24
     ui.figure(f"Reviewed within {target} hours",

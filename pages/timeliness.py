@@ -57,6 +57,34 @@ else:  # not st.stop(): under AppTest the run after a stopped run lost the sideb
         st.caption(f"Figures for {ui.escape(scope)}: the counts within target and in the denominator are added over "
                    f"{'that service' if len(f.services) == 1 else 'those services'}.")
 
+    # action first: what the Safeguarding Officers Group must act on opens the page
+    st.header(f"Overdue concerns not yet reviewed: {period.label}")
+    overdue = figs.get("overdue_concerns", period, target) if app.sees_rows() else None
+    if overdue is None:
+        st.info("The list of overdue concerns is for officers only: it is not shown in the Scrutiny view. "
+                "The number overdue is shown above.")
+    else:
+        overdue = vm.keep(overdue, f.services)
+        where = f" in {ui.escape(scope)}" if f.services else ""
+        if overdue.empty:
+            st.success(f"No concern raised in {period.label}{where} is overdue against the {target}-hour target.")
+        else:
+            many = len(overdue) != 1
+            st.markdown(f"{len(overdue):,} concern{'s' if many else ''} raised in {period.label}{where} "
+                        f"{'have' if many else 'has'} not been reviewed and {'are' if many else 'is'} past the "
+                        f"{target}-hour target, longest waiting first; hours waiting are counted to the as-of time. "
+                        "The list holds the concern reference only, no personal details.")
+            ui.data_table(vm.overdue_list(overdue), f"overdue concerns {period.label}")
+    if app.sees_rows():
+        st.subheader(f"Clock running: review due within {target} hours")
+        due = vm.keep(figs.get("due_concerns", None, target), f.services)
+        if due.empty:
+            st.success(f"No concern{' in ' + ui.escape(scope) if f.services else ''} is waiting inside the "
+                       f"{target}-hour target at the as-of time.")
+        else:
+            st.markdown(vm.due_words(due, target))
+            ui.data_table(vm.due_list(due), "concerns due for review")
+
     st.header(f"Reviewed within {target} hours, by quarter")
     ui.definition("wilson_interval")
     quarters = figs.get("timeliness_by_quarter", None, target)
@@ -101,22 +129,3 @@ else:  # not st.stop(): under AppTest the run after a stopped run lost the sideb
             caption="Each bar includes its upper bound: a review at exactly 24 hours is in the 12 to 24 hours bar.")
         if f.services:
             st.caption("This chart covers all services: the services filter does not apply to it.")
-
-    st.header(f"Overdue concerns not yet reviewed: {period.label}")
-    ui.definition("overdue_unreviewed")
-    overdue = figs.get("overdue_concerns", period, target) if app.sees_rows() else None
-    if overdue is None:
-        st.info("The list of overdue concerns is for officers only: it is not shown in the Scrutiny view. "
-                "The number overdue is shown above.")
-    else:
-        overdue = vm.keep(overdue, f.services)
-        where = f" in {ui.escape(scope)}" if f.services else ""
-        if overdue.empty:
-            st.success(f"No concern raised in {period.label}{where} is overdue against the {target}-hour target.")
-        else:
-            many = len(overdue) != 1
-            st.markdown(f"{len(overdue):,} concern{'s' if many else ''} raised in {period.label}{where} "
-                        f"{'have' if many else 'has'} not been reviewed and {'are' if many else 'is'} past the "
-                        f"{target}-hour target, longest waiting first; hours waiting are counted to the as-of time. "
-                        "The list holds the concern reference only, no personal details.")
-            ui.data_table(vm.overdue_list(overdue), f"overdue concerns {period.label}")

@@ -46,6 +46,13 @@ def page() -> bool:
     st.caption("Each figure: required courses in date, of required courses.")
     ui.definition("training_coverage")
 
+    if app.sees_rows():  # action first: who to remind this month
+        st.header("Expiring in the next 30 days")
+        table, summary = vm.expiring_within_30_days(service_frame, snapshot)
+        st.markdown(summary)
+        if len(table):
+            ui.data_table(table, f"people expiring within 30 days by service {f.period.label}")
+
     st.header("Coverage by service")
     by_service = vm.training_by_service(service_frame)
     ui.chart_block(

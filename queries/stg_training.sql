@@ -33,7 +33,9 @@ final as (
         *,
         coalesce(completed_on <= snapshot_date and expires_on >= snapshot_date, false) as is_in_date,
         coalesce(completed_on <= snapshot_date and expires_on >= snapshot_date
-                 and expires_on <= snapshot_date + interval 90 day, false) as is_expiring_soon
+                 and expires_on <= snapshot_date + interval 90 day, false) as is_expiring_soon,
+        coalesce(completed_on <= snapshot_date and expires_on >= snapshot_date
+                 and expires_on <= snapshot_date + interval 30 day, false) as is_expiring_30_days
     from expiry
 )
 

@@ -21,7 +21,8 @@ final as (
         count(*) filter (where is_in_date) as in_date,
         count(*) filter (where is_expiring_soon) as expiring_soon,
         count(distinct staff_id) filter (where not is_in_date) as people_not_in_date,
-        count(distinct staff_id) filter (where is_expiring_soon) as people_expiring_soon
+        count(distinct staff_id) filter (where is_expiring_soon) as people_expiring_soon,
+        count(distinct staff_id) filter (where is_expiring_30_days) as people_expiring_30_days
     from training
     group by snapshot_date, service, is_councillor
 )

@@ -138,7 +138,8 @@ TABLES: tuple[Table, ...] = (
           "Required courses in date, of required courses, by service at the snapshot.", dims=("service",),
           counts=(Count("required", "required"), Count("in_date", "in_date"),
                   Count("expiring_soon", "expiring_soon"), Count("people_not_in_date", "people_not_in_date"),
-                  Count("people_expiring_soon", "people_expiring_soon"))),
+                  Count("people_expiring_soon", "people_expiring_soon"),
+                  Count("people_expiring_30_days", "people_expiring_30_days"))),
     Table("training_by_course", "training_coverage_by_course", "snapshot", STAFF, "training_coverage",
           "Required courses in date, of required courses, by course at the snapshot.", dims=("course",),
           counts=(Count("required", "required"), Count("in_date", "in_date"),
@@ -180,6 +181,8 @@ TABLES: tuple[Table, ...] = (
     # --- row level: the officer view only -------------------------------------------------------------------
     Table("overdue_concerns", "overdue_concerns", "period", ROW_LEVEL, "overdue_unreviewed",
           "Each concern not yet reviewed and past the target (reference only, no personal details)."),
+    Table("due_concerns", "due_concerns", "all", ROW_LEVEL, "as_of",
+          "Each concern not yet reviewed whose review clock is still running, least time left first."),
     Table("quarantine_rows", "quarantine_rows", "all", ROW_LEVEL, "quarantine",
           "Each row set aside on loading, with its file, line, column and reason."),
 )

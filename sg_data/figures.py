@@ -30,14 +30,17 @@ class FiguresError(RuntimeError):
     pass
 
 
-def period_list(first: dt.date, last: dt.date) -> list[str]:
-    """Each financial year followed by its quarters, newest first."""
+def period_list(first: dt.date, last: dt.date, concerns_from: Optional[dt.date] = None) -> list[str]:
+    """Each financial year followed by its quarters, newest first. Quarters are offered from the quarter of the
+    first concern (`concerns_from`) on: before it only the years that other data (a survey wave, a
+    self-assessment) fall in, never a run of empty quarters."""
     quarters = quarters_between(first, last)
     years = sorted({q.financial_year.label for q in quarters})
+    offered = [q for q in quarters if concerns_from is not None and q.end >= concerns_from]
     out = []
     for y in reversed(years):
         out.append(y)
-        out.extend(reversed([q.label for q in quarters if q.financial_year.label == y]))
+        out.extend(reversed([q.label for q in offered if q.financial_year.label == y]))
     return out
 
 
@@ -128,7 +131,7 @@ class StoreFigures:
         if not starts:
             return []
         last = max([cov["last"]] if cov["last"] else starts)
-        return period_list(min(starts), last)
+        return period_list(min(starts), last, cov["first"])
 
     def default_period(self) -> Optional[str]:
         return default_of(self.period_labels(), self.coverage()["as_of"])

@@ -12,6 +12,7 @@ A page's `url_path` must equal its file name for the two to match.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from . import periods
+from . import periods, present
 from .periods import Period
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +31,8 @@ _IN_FRAME = "_sg_in_page_run"       # True only while dashboard.py runs a page
 _RERUN_TRIED = "_sg_frame_rerun_tried"  # loop guard, cleared by every framed run
 
 COMPARISONS = ("Previous period", "Same period last year")
+#: the comparison of a period the data do not yet cover to its end, whichever was chosen
+INCOMPLETE_COMPARISON = "The same months a year earlier, as the period is not complete"
 
 #: (file stem = url path, title, icon). Overview is the default page at `/`.
 PAGES = (
@@ -262,6 +265,26 @@ class Filters:
     comparison: Period
     comparison_kind: str
     services: tuple[str, ...]  # empty = all services
+    #: the data's as-of day (None: no concerns loaded)
+    as_of: dt.date | None = None
+
+    @property
+    def complete(self) -> bool:
+        return periods.is_complete(self.period, self.as_of)
+
+    @property
+    def data_to(self) -> dt.date:
+        """The last day of the period the data reach (the period's own last day where it is complete)."""
+        return periods.data_to(self.period, self.as_of)
+
+    @property
+    def dates(self) -> str:
+        """`1 April 2023 to 31 March 2024`, or `April to September 2026 (year to date)` for a period the data do
+        not yet cover to its end."""
+        if self.complete:
+            return f"{present.date(self.period.start)} to {present.date(self.period.end)}"
+        return (f"{periods.span_words(self.period.start, self.data_to)} "
+                f"({'quarter' if self.period.is_quarter else 'year'} to date)")
 
     def keep(self, frame: pd.DataFrame, column: str = "service") -> pd.DataFrame:
         if not self.services or column not in frame.columns:
@@ -274,7 +297,12 @@ def filters() -> Filters:
     period = periods.parse(label)
     kind = st.session_state.get("comparison") or COMPARISONS[0]
     comparison = period.previous() if kind == COMPARISONS[0] else period.same_last_year()
-    return Filters(period, comparison, kind, tuple(st.session_state.get("services") or ()))
+    as_of = (coverage() or {}).get("as_of")
+    as_of = as_of.date() if as_of is not None else None
+    if not periods.is_complete(period, as_of):
+        # half a year against a whole one says nothing: compare the same stretch of days a year earlier
+        comparison, kind = periods.same_months_a_year_earlier(period, as_of), INCOMPLETE_COMPARISON
+    return Filters(period, comparison, kind, tuple(st.session_state.get("services") or ()), as_of)
 
 
 def _sidebar() -> None:

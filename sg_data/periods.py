@@ -114,6 +114,37 @@ def quarters_between(first: dt.date, last: dt.date) -> list[Period]:
     return out
 
 
+def is_complete(period: Period, as_of: dt.date | None) -> bool:
+    """Whether the data's as-of day reaches the period's last day (no data at all: nothing to be partial)."""
+    return as_of is None or as_of >= period.end
+
+
+def data_to(period: Period, as_of: dt.date | None) -> dt.date:
+    """The last day of the period the data cover."""
+    return period.end if is_complete(period, as_of) else max(period.start, as_of)
+
+
+def _year_earlier(day: dt.date) -> dt.date:
+    return day.replace(year=day.year - 1) if (day.month, day.day) != (2, 29) else dt.date(day.year - 1, 2, 28)
+
+
+def span_words(start: dt.date, end: dt.date) -> str:
+    """`April to September 2026` for whole months, else `1 April to 15 November 2026`."""
+    whole = start.day == 1 and (end + dt.timedelta(days=1)).day == 1
+    first = f"{start:%B}" if whole else f"{start.day} {start:%B}"
+    last = f"{end:%B %Y}" if whole else f"{end.day} {end:%B %Y}"
+    if start.year != end.year:
+        first += f" {start.year}"
+    return f"{first} to {last}" if (start.month, start.year) != (end.month, end.year) or not whole else last
+
+
+def same_months_a_year_earlier(period: Period, as_of: dt.date | None) -> Period:
+    """What an incomplete period is fairly compared with: the same stretch of days one year before it."""
+    last = period.same_last_year()
+    end = min(last.end, _year_earlier(data_to(period, as_of)))
+    return Period(last.start, end, span_words(last.start, end))
+
+
 def audit_year_end(year: str) -> dt.date | None:
     """`2023` ends 2023-12-31; `2014-15` ends 2015-03-31 (metrics.md, Self-assessment)."""
     year = year.strip()

@@ -48,11 +48,10 @@ def period_heading(f: app.Filters, title: str) -> tuple[str, str]:
     """A page's title; under it the dates, the services and the comparison, with the as-of time; then the link to
     all definitions. Returns the scope in words ("all services" or the services named) and " for <scope>" where
     services are chosen ("" for all services)."""
-    period, comparison = f.period, f.comparison
+    comparison = f.comparison
     scope = present.names(f.services) if f.services else "all services"
     st.title(title)
-    st.caption(f"{present.date(period.start)} to {present.date(period.end)}, for {escape(scope)}, compared with "
-               f"{comparison.label} "
+    st.caption(f"{f.dates}, for {escape(scope)}, compared with {comparison.label} "
                f"({f.comparison_kind.lower()}). {app.as_of_text()}")
     definitions_link()
     return scope, (f" for {scope}" if f.services else "")

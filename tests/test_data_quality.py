@@ -62,6 +62,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "loads_history": ("load_id",),
     "outcomes_by_programme": ("period", "programme", "measure"),
     "overdue_concerns": ("concern_id",),
+    "due_concerns": ("concern_id",),
     "quarantine_by_rule": ("file_name", "rule"),
     "quarantine_rows": ("load_id", "line", "rule"),
     "review_hours_distribution": ("band",),
@@ -291,6 +292,7 @@ select 'service' as mart, service as name, required, in_date, expiring_soon
 from training_coverage_by_service
 where in_date > required or expiring_soon > in_date or required <= 0
    or people_not_in_date > required - in_date or people_expiring_soon > expiring_soon
+   or people_expiring_30_days > people_expiring_soon
 union all
 select 'course', course, required, in_date, expiring_soon
 from training_coverage_by_course

@@ -49,6 +49,29 @@ def test_periods():
         parse("2023-25")
 
 
+def test_an_incomplete_period_is_named_and_compared_for_what_it_covers():
+    year, as_of = parse("2026-27"), dt.date(2026, 9, 30)
+    assert not periods.is_complete(year, as_of) and periods.is_complete(parse("2026-27 Q2"), as_of)
+    assert periods.is_complete(year, None)   # no data at all: nothing is partial
+    assert periods.data_to(year, as_of) == as_of and periods.data_to(parse("2025-26"), as_of) == dt.date(2026, 3, 31)
+    assert periods.span_words(year.start, as_of) == "April to September 2026"
+    assert periods.span_words(dt.date(2025, 10, 1), dt.date(2026, 3, 31)) == "October 2025 to March 2026"
+    assert periods.span_words(dt.date(2026, 10, 1), dt.date(2026, 11, 15)) == "1 October to 15 November 2026"
+    before = periods.same_months_a_year_earlier(year, as_of)
+    assert (before.start, before.end, before.label) == (dt.date(2025, 4, 1), dt.date(2025, 9, 30),
+                                                       "April to September 2025")
+    q = periods.same_months_a_year_earlier(parse("2027-28 Q4"), dt.date(2028, 2, 29))   # a leap day
+    assert (q.start, q.end) == (dt.date(2027, 1, 1), dt.date(2027, 2, 28))
+
+
+def test_quarters_are_offered_only_from_the_first_concern():
+    from sg_data.figures import period_list
+
+    labels = period_list(dt.date(2014, 6, 1), dt.date(2019, 9, 30), concerns_from=dt.date(2019, 4, 2))
+    assert labels == ["2019-20", "2019-20 Q2", "2019-20 Q1", "2018-19", "2017-18", "2016-17", "2015-16", "2014-15"]
+    assert period_list(dt.date(2014, 6, 1), dt.date(2015, 3, 1)) == ["2014-15"]   # no concerns: years only
+
+
 # --- concerns ----------------------------------------------------------------------------------
 
 def test_concerns_period_edges_and_renamed_service(con):

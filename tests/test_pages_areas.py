@@ -196,6 +196,24 @@ def test_training_trend_and_expiring(store):
     assert (expiring["People expiring soon"].diff().dropna() <= 0).all()  # most first
 
 
+def test_training_opens_with_who_to_remind_this_month(store, sample_con):
+    """Action first: people whose required course lapses within 30 days of the snapshot, by service, most first,
+    checked against the raw matrix (expiry defaults to completion + 3 years where blank)."""
+    expected = sample_con.execute("""
+        select service, count(distinct staff_id) as people from training
+        where snapshot_date = date '2024-03-31' and required
+          and completed_on <= snapshot_date
+          and coalesce(expires_on, cast(completed_on + interval 3 year as date))
+              between snapshot_date and snapshot_date + interval 30 day
+        group by service order by people desc, service""").fetchall()
+    at = run_page("training", "2023-24")
+    remind = table(at, "people expiring within 30 days by service 2023-24")
+    assert [(r.Service, int(r._2)) for r in remind.itertuples()] == expected and expected
+    assert at.dataframe[0].value.equals(remind)   # the page's first table
+    people = sum(n for _, n in expected)
+    assert f"{people:,} people have a required course that expires within 30 days of 31 March 2024" in text_of(at)
+
+
 def test_training_before_any_snapshot(store):
     at = run_page("training", "2012-13")
     assert any("No training snapshot" in i.value for i in at.info)
@@ -272,6 +290,26 @@ def test_outcomes_comparison_across_years(store):
     assert (y2021["Positive"], y2021["Negative"], y2021["Unknown"]) == ("5", "4", "18")
     at.selectbox(key="outcomes_programme").set_value("Domestic abuse sanctuary scheme").run()
     assert "No row for Domestic abuse sanctuary scheme in 2022-23" in text_of(at)
+
+
+def test_outcomes_open_on_the_latest_year_that_has_them_and_say_so(store):
+    at = run_page("outcomes", "2026-27 Q2")   # the default quarter: its year has no outcomes yet
+    assert at.title[0].value == "Outcomes: 2025-26"
+    assert "No outcomes are recorded for 2026-27 yet, so this shows 2025-26" in text_of(at)
+    assert len(table(at, "outcomes 2025-26")) > 0
+
+
+def test_a_year_not_yet_complete_is_named_for_what_it_covers_and_compared_with_the_same_months(store):
+    at = run_page("concerns", "2026-27")
+    heading = at.caption[0].value
+    assert heading.startswith("April to September 2026 (year to date), for all services, compared with April to "
+                              "September 2025 (the same months a year earlier, as the period is not complete)")
+    assert metric(at, "Concerns raised") == "152"
+    assert "April to September 2025: 137 (up 15, or 11%)." in text_of(at).splitlines()   # not "down 166, or 52%"
+    assert ("2026-27 is not complete: these rates count the concerns of April to September 2026 (6 of 12 months) "
+            "against the year's headcount, and are not annualised") in text_of(at)
+    overview = run_page("overview", "2026-27")
+    assert "April to September 2026 (year to date)" in overview.caption[0].value
 
 
 # --- the Scrutiny view's frames: suppressed counts are <NA> -------------------------------------

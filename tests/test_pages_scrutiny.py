@@ -81,3 +81,12 @@ def test_scrutiny_overview_draws_the_same_trends_with_their_limits():
     """Concerns raised and reviewed within target are process figures, published as they are."""
     at = open_page("overview", "2023-24")
     assert_overview_trends(at)
+
+
+def test_a_year_not_yet_complete_is_compared_with_nothing_it_cannot_publish():
+    """The publication holds whole periods: the same months a year earlier are not in it, so the comparison is
+    [x] (not available), never 0 and never the whole year."""
+    at = open_page("concerns", "2026-27")
+    assert at.caption[0].value.startswith("April to September 2026 (year to date)")
+    assert "April to September 2025: [x]." in texts(at).splitlines()
+    assert [m.value for m in at.metric if m.label == "Concerns raised"] == ["152"]

@@ -9,6 +9,10 @@ import pandas as pd
 from .. import audit
 
 
+#: what the page offers to show, in days back from today
+SPANS = {"7 days": 7, "30 days": 30, "90 days": 90, "year": 366, "10 years": 3653}
+
+
 def trail(db: str, since: dt.date) -> pd.DataFrame:
     frame = audit.read(audit.audit_path(db), since=since)
     return frame.iloc[::-1].reset_index(drop=True)

@@ -40,6 +40,23 @@ def share_item(row, count_col: str, of_col: str, base: Optional[dict] = None) ->
     return item
 
 
+def covers(figures, period) -> bool:
+    """Whether the concern export covers any of the period: outside it there is no count at all ([x]), not 0."""
+    cov = figures.coverage()
+    return bool(cov["first"]) and period.end >= cov["first"] and period.start <= cov["last"]
+
+
+def not_covered_words(figures, period) -> str:
+    cov = figures.coverage()
+    if not cov["first"]:
+        return "No concerns are loaded, so there is nothing to count."
+    side = "begin" if period.end < cov["first"] else "end"
+    day = cov["first"] if side == "begin" else cov["last"]
+    return (f"No concerns were recorded in {period.label} as far as the data can tell: the concern data {side} on "
+            f"{present.date(day)}, so {period.label} has no figure ({present.NOT_AVAILABLE}, not available), "
+            "rather than 0.")
+
+
 def first_row(frame: Optional[pd.DataFrame], **where) -> Optional[dict]:
     if frame is None or frame.empty:
         return None

@@ -9,15 +9,16 @@ beside its `_suppressed` flag; the sentences speak only of what is shown.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Optional
 
 import pandas as pd
 
-from .. import present
+from .. import periods, present
 from ..periods import Period, quarter_of
 from ..stats import SUPPRESSED, Share, describe_change
-from .common import count_item, first_row, frame_total, in_order, keep, largest_first, share_item, value, with_flags
+from .common import count_item, covers, first_row, frame_total, in_order, keep, largest_first, share_item, value, with_flags
 
 TREND_QUARTERS = 12  # three years of quarters: enough to see the season and the direction
 TREND_SERIES = 7  # the largest categories get a colour each; the rest are grouped
@@ -44,8 +45,8 @@ def section(figures, period: Period) -> Optional[dict]:
 
 @dataclass(frozen=True)
 class Headline:
-    raised: Optional[int]  # None: hidden
-    referred: object  # int, None (hidden) or "n/a" (this view gives no referrals by service)
+    raised: object  # int, None (hidden) or "[x]" (no data for the period)
+    referred: object  # int, None (hidden), "n/a" (this view gives no referrals by service) or "[x]"
 
 
 def services_frame(figures, period: Period, services: tuple) -> pd.DataFrame:
@@ -62,10 +63,15 @@ def without_headcount(figures, fy: Period, services: tuple, rates_frame: pd.Data
 
 
 def headline(figures, period: Period, services: tuple) -> Headline:
-    """Concerns raised and referred externally, for the whole council or the services chosen."""
+    """Concerns raised and referred externally, for the whole council or the services chosen; both `[x]` for a
+    period the concern export does not cover, or one a publication does not hold (never 0)."""
+    if not covers(figures, period):
+        return Headline(present.NOT_AVAILABLE, present.NOT_AVAILABLE)
     if not services:
-        row = first_row(figures.get("concerns_summary", period)) or {}
-        return Headline(value(row, "concerns") if row else 0, value(row, "referred") if row else 0)
+        row = first_row(figures.get("concerns_summary", period))
+        if not row:
+            return Headline(present.NOT_AVAILABLE, present.NOT_AVAILABLE)
+        return Headline(value(row, "concerns"), value(row, "referred"))
     by_service = keep(figures.get("concerns_by_service", period), services)
     if by_service.empty:
         return Headline(0, 0)
@@ -74,6 +80,8 @@ def headline(figures, period: Period, services: tuple) -> Headline:
 
 
 def change_words(now, before, before_label: str) -> str:
+    if isinstance(before, str) or isinstance(now, str):
+        return f"{before_label}: {before if isinstance(before, str) else present.count(before, before is None)}."
     if now is None or before is None:
         return f"{before_label}: {present.count(before, hidden=before is None)}."
     if before == 0:
@@ -206,6 +214,17 @@ def trend(frame: pd.DataFrame, labels: list[str], series: str, series_name: str)
     table = table.reset_index().rename(columns={"quarter_label": "Quarter"})
     table.columns.name = None
     return Trend(grouped, with_flags(table, order + ["Total"]), summary, order, labels)
+
+
+def rate_note(fy: Period, as_of) -> str:
+    """What a rate for a year the data do not yet cover to its end is: never annualised silently."""
+    if periods.is_complete(fy, as_of):
+        return ""
+    months = (as_of.year - fy.start.year) * 12 + as_of.month - fy.start.month + (
+        1 if (as_of + dt.timedelta(days=1)).day == 1 else 0)
+    return (f"{fy.label} is not complete: these rates count the concerns of "
+            f"{periods.span_words(fy.start, periods.data_to(fy, as_of))} ({months} of 12 months) against the "
+            "year's headcount, and are not annualised, so they read lower than a full year's would.")
 
 
 def rates(frame: pd.DataFrame, fy: Period) -> tuple[pd.DataFrame, pd.DataFrame, str]:

@@ -149,6 +149,22 @@ def all_years(figures, labels: list[str]) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
+def year_shown(history: pd.DataFrame, period) -> tuple[str, str]:
+    """The financial year the page shows for a period, and why where it is not the period's own: outcomes are
+    recorded by financial year, so a quarter shows its year; a year with none yet shows the latest earlier year
+    that has them (the page opens on the latest data, and says so)."""
+    own = period.financial_year.label
+    why = f"{period.label} shows {own}, the financial year that contains it." if period.label != own else ""
+    years = sorted(set(history["period"])) if len(history) else []
+    if own in years or not years:
+        return own, why
+    earlier = [y for y in years if y < own]
+    if not earlier:
+        return own, why
+    return earlier[-1], (f"No outcomes are recorded for {own} yet, so this shows {earlier[-1]}, the latest financial "
+                         f"year before it that has them.")
+
+
 def notes(frame: pd.DataFrame) -> list[tuple[str, str, str]]:
     """(programme, measure, note) for every row whose denominator was not recorded."""
     return [(r["programme"], r["measure"], note) for r in frame.to_dict("records") for note in outcome_notes(r)]

@@ -165,3 +165,19 @@ def overdue_list(overdue: pd.DataFrame) -> pd.DataFrame:
         columns={"concern_id": "reference"})
     shown["raised_at"] = pd.to_datetime(shown["raised_at"]).dt.strftime("%d %b %Y %H:%M")
     return shown
+
+
+def due_list(due: pd.DataFrame) -> pd.DataFrame:
+    """Concerns whose review clock is still running, least time left first (reference only)."""
+    shown = due[["concern_id", "raised_at", "service", "category", "hours_waiting", "hours_left"]].rename(
+        columns={"concern_id": "reference"})
+    shown["raised_at"] = pd.to_datetime(shown["raised_at"]).dt.strftime("%d %b %Y %H:%M")
+    return shown
+
+
+def due_words(due: pd.DataFrame, target: int) -> str:
+    many = len(due) != 1
+    first = due.iloc[0]
+    return (f"{len(due):,} concern{'s' if many else ''} {'are' if many else 'is'} not yet reviewed and still inside "
+            f"the {target}-hour target at the as-of time; the first runs out in {first['hours_left']:.1f} hours "
+            f"({first['service']}). Review {'them' if many else 'it'} before the clock runs out.")

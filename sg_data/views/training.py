@@ -251,3 +251,18 @@ def expiring(service_frame: pd.DataFrame, snapshot) -> tuple[pd.DataFrame, pd.Da
                    + (f"; the most are in {top.iloc[0]['service']} ({int(top.iloc[0]['people_expiring_soon'])})."
                       if len(top) and top.iloc[0]["people_expiring_soon"] > 0 else "."))
     return frame, with_flags(frame[["service", "people_expiring_soon"]], ["people_expiring_soon"]), summary
+
+
+def expiring_within_30_days(service_frame: pd.DataFrame, snapshot) -> tuple[pd.DataFrame, str]:
+    """Officers' reminder list: people with a required course expiring within 30 days of the snapshot, by
+    service (the services that have any), most first; and its sentence."""
+    frame = service_frame[service_frame["people_expiring_30_days"].fillna(0) > 0]
+    frame = frame.sort_values(["people_expiring_30_days", "service"], ascending=[False, True])
+    table = frame[["service", "people_expiring_30_days"]].astype({"people_expiring_30_days": "Int64"})
+    people = int(table["people_expiring_30_days"].sum())
+    if not people:
+        return table, f"No one has a required course that expires within 30 days of {present.date(snapshot)}."
+    return table.reset_index(drop=True), (
+        f"{people:,} {'person has' if people == 1 else 'people have'} a required course that expires within 30 days "
+        f"of {present.date(snapshot)}, in {len(table):,} service{'s' if len(table) != 1 else ''}: remind them "
+        "before it lapses.")

@@ -184,8 +184,9 @@ def dataframe_table(page, frame, fallback_name: str = "table") -> dict:
     region = frame.locator('[role="region"]')
     name = (region.first.get_attribute("aria-label") if region.count() else None) or fallback_name
     # The toolbar is drawn only while the pointer is over the table, and then often under the
-    # app's header or the grid's scroller; the click is dispatched to the button itself.
-    with page.expect_download() as download:
+    # app's header or the grid's scroller; the click is dispatched to the button itself. A loaded machine
+    # can take longer than Playwright's 30 s to serve it.
+    with page.expect_download(timeout=90_000) as download:
         frame.get_by_role("button", name=re.compile(r"^Download as CSV")).dispatch_event("click")
     rows = read_csv(download.value.path())
     grid = frame.locator('table[role="grid"]').first
