@@ -101,6 +101,22 @@ else:  # not st.stop(): under AppTest the run after a stopped run lost the sideb
                                               "Concerns per 100 staff", category_title="Service", label="_label",
                                               colour=charts.GSS_PALETTE[1])),
             summary, table, f"concerns per 100 staff {fy.label}")
+        st.subheader(f"Services against the council's rate, {fy.label}")
+        ui.definition("funnel_plot")
+        spread = views.trends.funnel(figs.get("concerns_per_100_staff", period), fy)
+        if spread is None:
+            st.info(f"Every service's count of concerns in {fy.label} is hidden in this view ([c]), so no funnel "
+                    "plot is drawn.")
+        else:
+            ui.chart_block(charts.funnel_plot(spread.points, spread.curve, spread.rate,
+                                              f"Concerns per 100 staff against headcount, {fy.label}"),
+                           spread.summary, spread.table,
+                           f"concerns per 100 staff against the council's rate {fy.label}",
+                           caption="The solid line is the rate of all services with a headcount; the dashed lines "
+                                   "are the 95% limits and the dotted lines the 99.8% limits around it.")
+            if f.services:
+                st.caption("The funnel plot covers every service with a headcount: the services filter does not "
+                           "apply to it.")
     if no_headcount:
         st.markdown(f"No headcount is recorded for {ui.escape(present.names(no_headcount))} in {fy.label}, so no rate "
                     f"is shown for {'it' if len(no_headcount) == 1 else 'them'}.")

@@ -4,7 +4,7 @@ frame()
 
 import streamlit as st  # noqa: E402
 
-from sg_data import frame as app, narrative, ui  # noqa: E402
+from sg_data import charts, frame as app, narrative, ui, views  # noqa: E402
 from sg_data.stats import NOT_AVAILABLE, describe_change  # noqa: E402
 
 f = app.filters()
@@ -17,6 +17,22 @@ st.caption(f"{f.dates}, compared with {f.comparison.label} "
 if f.services:
     st.caption("The Overview covers the whole council; the services filter applies on the Concerns, "
                "Review timeliness and Training coverage pages.")
+
+
+st.header("Trends with their limits")
+trend_target = app.published_target() or 24  # a publication holds its figures at one target only
+quarters = app.get("timeliness_by_quarter", None, trend_target)
+as_of = app.coverage().get("as_of")
+for trend in (views.trends.concerns(quarters, f.period, as_of),
+              views.trends.within_target(quarters, f.period, as_of, trend_target)):
+    if trend is None:
+        st.info(f"No quarter up to {f.period.label} had ended by the as-of date, so there is no trend to show.")
+        break
+    st.subheader(trend.title)
+    ui.chart_block(charts.xmr_chart(trend.drawn, trend.title, trend.y_title, trend.percent), trend.summary,
+                   trend.table, trend.name, caption=trend.caption)
+ui.definition("process_limits")
+ui.definition("special_cause")
 
 
 def _change(now: dict | None, prior: dict | None) -> str | None:

@@ -402,3 +402,76 @@ def all_labels(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
 def whole_number_x(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     """Ticks on whole numbers only along the x axis: a count of 2 should not have ticks at 0.1, 0.2, ..."""
     return chart.configure_axisX(tickMinStep=1, format="d")
+
+
+def xmr_chart(df: pd.DataFrame, title: str, y_title: str, percent: bool = False) -> alt.Chart:
+    """An XmR chart (Making Data Count): the series as points on a line, the mean as a solid line, the process
+    limits dashed, each named at its right end. A special-cause point is a triangle in another colour with its
+    rule written above it ("run", "limit"), so colour is never the only signal; a hidden value has no point.
+
+    `df` holds quarter, value, mean, lower, upper (NA without limits), kind ("Common cause"/"Special cause"), mark.
+    """
+    data = _share_floats(df, ("value", "mean", "lower", "upper"))
+    order = data["quarter"].tolist()
+    fmt = ".0%" if percent else ",.0f"
+    x = alt.X("quarter:N", sort=order, title="Quarter", axis=alt.Axis(labelAngle=-40))
+    y_scale = alt.Scale(zero=not percent)
+    y = alt.Y("value:Q", title=y_title, scale=y_scale, axis=alt.Axis(format="%" if percent else ",.0f"))
+    base = alt.Chart(data).encode(x=x)
+    line = base.mark_line(color=GSS_PALETTE[0], strokeWidth=1.5).encode(y=y)
+    kinds = ["Common cause", "Special cause"]
+    points = base.mark_point(filled=True, size=80, opacity=1).encode(
+        y=alt.Y("value:Q", scale=y_scale),
+        shape=alt.Shape("kind:N", sort=kinds, scale=alt.Scale(domain=kinds, range=["circle", "triangle-up"]),
+                        title="Variation"),
+        color=alt.Color("kind:N", sort=kinds, scale=alt.Scale(domain=kinds, range=[GSS_PALETTE[0], GSS_PALETTE[3]]),
+                        title="Variation"),
+        tooltip=[alt.Tooltip("quarter:N", title="Quarter"), alt.Tooltip("value:Q", title=y_title, format=fmt),
+                 alt.Tooltip("kind:N", title="Variation")])
+    marks = base.mark_text(dy=-12, font=FONT, fontSize=11, color="#0b0c0c").encode(
+        y=alt.Y("value:Q", scale=y_scale), text="mark:N")
+    layers = [line, points, marks]
+    if data["mean"].notna().any():
+        last = data.tail(1)
+        for col, name, dash in (("mean", "Mean", []), ("upper", "Upper limit", [6, 4]),
+                                ("lower", "Lower limit", [6, 4])):
+            rule = alt.Chart(data).mark_line(color=GSS_PALETTE[4], strokeWidth=1.2, strokeDash=dash).encode(
+                x=x, y=alt.Y(f"{col}:Q", scale=y_scale))
+            label = alt.Chart(last).transform_calculate(_t=f"'{name} ' + format(datum.{col}, '{fmt}')").mark_text(
+                align="left", dx=6, font=FONT, fontSize=11, color="#0b0c0c").encode(
+                x=x, y=alt.Y(f"{col}:Q", scale=y_scale), text="_t:N")
+            layers = [rule, label] + layers
+    chart = alt.layer(*layers).properties(width=WIDTH, height=300, title=title)
+    return fit_width(_config(chart))
+
+
+def funnel_plot(points: pd.DataFrame, curve: pd.DataFrame, rate: float, title: str) -> alt.Chart:
+    """A funnel plot (Spiegelhalter 2005): each service's rate per 100 staff against its headcount, the council's
+    rate as a solid line, the 95% limits dashed and the 99.8% limits dotted. A service's shape says where it lies
+    (circle within the 95% limits, triangle outside them, square outside the 99.8%) and its name is written beside
+    it, so colour is never the only signal.
+
+    `points`: service, headcount, rate, verdict; `curve`: headcount, limit, side, rate.
+    """
+    verdicts = ["within the 95% limits", "worth a look", "unusual"]
+    x = alt.X("headcount:Q", title="Headcount (staff)", axis=alt.Axis(format=",.0f"))
+    y = alt.Y("rate:Q", title="Concerns per 100 staff")
+    limits = alt.Chart(curve).mark_line(color=GSS_PALETTE[4], strokeWidth=1.2).encode(
+        x=x, y=y, detail="side:N",
+        strokeDash=alt.StrokeDash("limit:N", sort=["95% limits", "99.8% limits"], title="Limits",
+                                  scale=alt.Scale(domain=["95% limits", "99.8% limits"], range=[[6, 4], [2, 2]])))
+    centre = alt.Chart(pd.DataFrame({"rate": [rate]})).mark_rule(color=GSS_PALETTE[0], strokeWidth=1.5).encode(
+        y="rate:Q")
+    dots = alt.Chart(points).mark_point(filled=True, size=90, opacity=1).encode(
+        x=x, y=y,
+        shape=alt.Shape("verdict:N", sort=verdicts, title="Against the council's rate",
+                        scale=alt.Scale(domain=verdicts, range=["circle", "triangle-up", "square"])),
+        color=alt.Color("verdict:N", sort=verdicts, title="Against the council's rate",
+                        scale=alt.Scale(domain=verdicts, range=[GSS_PALETTE[0], GSS_PALETTE[3], GSS_PALETTE[2]])),
+        tooltip=[alt.Tooltip("service:N", title="Service"), alt.Tooltip("headcount:Q", title="Headcount"),
+                 alt.Tooltip("rate:Q", title="Concerns per 100 staff", format=".1f"),
+                 alt.Tooltip("verdict:N", title="Against the council's rate")])
+    names = alt.Chart(points).mark_text(align="left", dx=8, font=FONT, fontSize=11, color="#0b0c0c").encode(
+        x=x, y=y, text="service:N")
+    chart = alt.layer(limits, centre, dots, names).properties(width=WIDTH, height=340, title=title)
+    return fit_width(_config(chart))

@@ -86,6 +86,23 @@ TERMS: tuple[Term, ...] = (
     Term("clear_change", "A clear change",
          "A change between two periods or waves is called a change only when their 95% confidence intervals do "
          "not overlap; otherwise the dashboard says there is no clear change.", "Statistics"),
+    Term("process_limits", "Process limits (the usual range)",
+         "From NHS England's Making Data Count: over the complete quarters shown, the mean and the moving ranges "
+         "(the change from one quarter to the next). The process limits are the mean plus and minus 2.66 times the "
+         "average moving range: a quarter between them is within the usual range (common cause variation). Limits "
+         "need at least 12 quarters (15 or more recommended); a hidden quarter is left out.", "Statistics"),
+    Term("special_cause", "Special cause",
+         "A pattern unlikely to arise by chance (Making Data Count): a quarter outside the process limits; 7 "
+         "quarters in a row above or below the mean; 7 in a row each rising or each falling; or 2 of 3 quarters in "
+         "a row near the same limit (beyond two sigma, two thirds of the way to it). Read at the latest quarter, it "
+         "is improving or concerning where one direction is better, and neither for concerns raised, where more "
+         "reporting is not in itself bad.", "Statistics"),
+    Term("funnel_plot", "Funnel plot",
+         "Each service's concerns per 100 staff against its headcount, with the council's rate (all concerns of "
+         "services with a headcount over all their staff) and the limits within which a service's rate would fall "
+         "95% and 99.8% of the time if its true rate were the council's (Poisson limits, Spiegelhalter 2005). The "
+         "limits narrow as headcount grows. Outside the 95% limits: worth a look; outside the 99.8% limits: "
+         "unusual.", "Statistics"),
     Term("self_assessment_year", "Self-assessment year",
          "The latest audit year that ends on or before the period's end (2023 ends 31 December 2023; 2014-15 ends "
          "31 March 2015).", "Self-assessment"),

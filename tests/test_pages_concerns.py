@@ -19,7 +19,7 @@ from sg_data.safety import md_escape
 
 ROOT = Path(__file__).resolve().parent.parent
 TITLES = {"concerns": "Concerns raised", "timeliness": "Review timeliness", "data": "Data",
-          "definitions": "Definitions", "audit": "Audit trail"}
+          "definitions": "Definitions", "audit": "Audit trail", "overview": "Safeguarding at a glance"}
 
 
 @pytest.fixture(autouse=True)
@@ -61,6 +61,11 @@ def summaries(at: AppTest) -> list[str]:
     return [html.unescape(m.value) for m in at.markdown if "sg-summary" in m.value]
 
 
+def sentences(at: AppTest) -> list[str]:
+    """The charts' summaries as a person reads them (the paragraph's tag dropped)."""
+    return [re.sub(r"<[^>]+>", "", s) for s in summaries(at)]
+
+
 def texts(at: AppTest) -> str:
     parts = [getattr(n, "value", "") for n in at.main if n.type in ("markdown", "caption", "alert", "info")]
     parts += [n.value for n in at.info] + [n.value for n in at.success]
@@ -99,7 +104,7 @@ def test_concerns_year_shows_the_published_figures():
     assert by_service["Concerns"].sum() == 276
     cells = table(at, "concerns by service and category 2023-24")
     assert cells["Concerns"].sum() == 276 and cells.iloc[0]["Service"] == "Business Improvement"
-    assert_charts_accessible(at, 5)
+    assert_charts_accessible(at, 6)
     assert_links_to_definitions(at)
     words = texts(at)
     assert "No headcount is recorded for Leisure and Oxford Direct Services in 2023-24" in words
@@ -110,6 +115,12 @@ def test_concerns_year_shows_the_published_figures():
     mapping = table(at, "category mapping 2023-24")
     assert len(mapping) == 17
     assert mapping.set_index("Category").loc["Suicidal threat", "Statutory category"] == "Wellbeing (non-statutory)"
+    funnel = table(at, "concerns per 100 staff against the council's rate 2023-24").set_index("Service")
+    assert funnel.loc["Community Safety", "Against the council's rate"] == "Above the 99.8% limits: unusual"
+    assert funnel.loc["Licensing", ["95% upper", "99.8% upper"]].tolist() == [63.6, 84.2]
+    assert "**Funnel plot**" in words
+    assert any("In 2023-24 the services with a headcount raised 36.0 concerns per 100 staff between them" in s
+               for s in summaries(at))
 
 
 def test_concerns_trend_toggles_between_council_and_statutory_categories():
@@ -124,7 +135,7 @@ def test_concerns_trend_toggles_between_council_and_statutory_categories():
     trend = table(at, "concerns by quarter and statutory category")
     assert "Wellbeing (non-statutory)" in trend.columns and "Child Safeguarding" not in trend.columns
     assert trend["Total"].iloc[-1] == 80
-    assert_charts_accessible(at, 5)
+    assert_charts_accessible(at, 6)
 
 
 def test_concerns_services_filter_narrows_the_figures():
@@ -135,7 +146,7 @@ def test_concerns_services_filter_narrows_the_figures():
     assert set(table(at, "concerns per 100 staff 2023-24")["Service"]) == {"Housing Services"}
     assert "for Housing Services" in at.caption[0].value
     assert "This trend covers all services" in texts(at)
-    assert_charts_accessible(at, 5)
+    assert_charts_accessible(at, 6)
 
 
 def test_concerns_empty_period_says_so():
@@ -149,7 +160,41 @@ def test_concerns_quarter_shows_year_rates_and_comparison():
     assert metric(at, "Concerns raised") == "77"
     assert "2023-24 Q2: 56" in texts(at)
     assert "Headcount is recorded by financial year" in texts(at)
-    assert_charts_accessible(at, 5)
+    assert_charts_accessible(at, 6)
+
+
+# --- Overview --------------------------------------------------------------------------------------
+
+#: the Overview's trend sentences for 2023-24 (tests/test_spc.py works the limits out by hand)
+CONCERNS_TREND_2023_24 = ("Concerns raised in 2023-24 Q4 (80) are higher than the usual range (33 to 72): a special "
+                          "cause. Variation: special cause, neither improving nor concerning.")
+WITHIN_TREND_2023_24 = ("The share reviewed within 24 hours in 2023-24 Q4 (96%) is within the usual range (82% to "
+                        "100%). Variation: common cause.")
+
+
+def assert_overview_trends(at: AppTest) -> None:
+    """The Overview of 2023-24 opens with its two XmR charts, each with its sentence, table and download."""
+    assert_charts_accessible(at, 2)
+    assert sentences(at)[:2] == [CONCERNS_TREND_2023_24, WITHIN_TREND_2023_24]
+    raised = table(at, "concerns raised by quarter with process limits")
+    assert raised.columns.tolist() == ["Quarter", "Concerns raised", "Mean", "Lower", "Upper", "Signal"]
+    assert len(raised) == 20 and raised.iloc[-1].tolist()[:5] == ["2023-24 Q4", "80", 52.4, 32.5, 72.3]
+    assert raised.iloc[-1]["Signal"] == "Special cause: outside the process limits, two of three near a limit (high)"
+    within = table(at, "share reviewed within 24 hours by quarter with process limits")
+    assert within.iloc[-1].tolist()[:7] == ["2023-24 Q4", "77", "80", "96.2", 94.5, 81.7, 100.0]
+    words = texts(at)
+    assert "Only complete quarters are drawn: those that ended on or before 30 September 2026" in words
+    assert "**Process limits (the usual range)**" in words and "**Special cause**" in words
+
+
+def test_overview_opens_with_trends_and_their_limits():
+    at = open_page("overview", "2023-24")
+    assert_overview_trends(at)
+    assert at.header[0].value == "Trends with their limits"
+    early = open_page("overview", "2020-21 Q1")
+    assert sentences(early)[0] == ("Concerns raised: 5 complete quarters with a figure, fewer than the 12 needed to "
+                                   "work out the usual range, so no process limits are shown.")
+    assert table(early, "concerns raised by quarter with process limits")["Upper"].isna().all()
 
 
 # --- Review timeliness ---------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from sg_data.safety import md_escape
 
-from tests.test_pages_concerns import ROOT, open_page, texts
+from tests.test_pages_concerns import ROOT, assert_overview_trends, open_page, texts
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -56,6 +56,8 @@ def test_scrutiny_view_hides_row_level_lists(page, period):
         assert "Counts of 1 to 5 people are hidden" in note[0]
         assert "[c]" in "\n".join(d.value.astype(str).to_csv() for d in at.dataframe), "nothing is hidden"
         assert not small_counts(at), small_counts(at)
+        assert ("Every service's count of concerns in 2023-24 is hidden in this view ([c]), so no funnel plot is drawn."
+                in words)
     if page == "timeliness":
         assert "for officers only" in words
         assert not any(m.value == f"**Table: {md_escape('overdue concerns 2026-27 Q2')}**" for m in at.markdown)
@@ -73,6 +75,12 @@ def test_scrutiny_navigation_has_no_audit_page():
     assert [t.value for t in at.title][:1] != ["Audit trail"]
     assert not any("audit trail from" in m.value for m in at.markdown)
     assert "audit" in frame.OFFICER_PAGES
+
+
+def test_scrutiny_overview_draws_the_same_trends_with_their_limits():
+    """Concerns raised and reviewed within target are process figures, published as they are."""
+    at = open_page("overview", "2023-24")
+    assert_overview_trends(at)
 
 
 def test_a_year_not_yet_complete_is_compared_with_nothing_it_cannot_publish():

@@ -6,6 +6,6 @@ the area's part of the briefing (metrics.md, "The briefing"): plain data, with
 a hidden count as None and `"suppressed": true` on the object that holds it.
 """
 
-from . import concerns, outcomes, self_assessment, survey, timeliness, training
+from . import concerns, outcomes, self_assessment, survey, timeliness, training, trends
 
-__all__ = ["concerns", "timeliness", "training", "survey", "self_assessment", "outcomes"]
+__all__ = ["concerns", "timeliness", "training", "survey", "self_assessment", "outcomes", "trends"]
