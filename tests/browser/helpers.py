@@ -110,10 +110,16 @@ def settle(page, timeout: int = SETTLE_MS, charts: bool = True) -> None:
 _CLOSED = '[data-testid="stExpander"] details:not([open]) > summary'
 
 
+_GRIDS_DRAWN = """() => [...document.querySelectorAll('[data-testid="stDataFrame"]')]
+    .every(f => f.querySelector('table[role="grid"][aria-rowcount]'))"""
+
+
 def open_expanders(page) -> None:
     """Open every closed expander, as a reader who wants the tables would (a click each, no rerun)."""
     if page.locator(_CLOSED).count():
         page.evaluate(f"() => document.querySelectorAll('{_CLOSED}').forEach(s => s.click())")
+        # every table in them mounted (its grid drawn), as a reader would see it before using its toolbar
+        page.wait_for_function(_GRIDS_DRAWN, timeout=SETTLE_MS, polling=100)
         page.wait_for_timeout(300)
 
 
@@ -198,6 +204,7 @@ def dataframe_table(page, frame, fallback_name: str = "table") -> dict:
     # The toolbar is drawn only while the pointer is over the table, and then often under the
     # app's header or the grid's scroller; the click is dispatched to the button itself. A loaded machine
     # can take longer than Playwright's 30 s to serve it.
+    frame.scroll_into_view_if_needed()  # a scrolling grid out of view may not have its rows to export
     with page.expect_download(timeout=90_000) as download:
         frame.get_by_role("button", name=re.compile(r"^Download as CSV")).dispatch_event("click")
     rows = read_csv(download.value.path())
