@@ -393,4 +393,5 @@ def ensure_sample_store(db: str | Path, source: Path, progress: Progress = _quie
     return load_folder(source, db, progress, wait=True, profiles=[])
 
 
-__all__ = ["load_folder", "load_files", "load_file", "preview", "Preview", "LoadReport", "FileReport", "ensure_sample_store", "KINDS", "ProfileError"]
+__all__ = ["load_folder", "load_files", "load_file", "preview", "Preview", "LoadReport", "FileReport",
+           "ensure_sample_store", "KINDS", "ProfileError"]
