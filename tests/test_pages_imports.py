@@ -184,3 +184,32 @@ def test_a_file_whose_content_is_not_its_kind_is_refused_by_name(db):
         ".csv?). Export it again as CSV or as an Excel workbook.")]
     assert not [b for b in at.button if b.key == "import_load"], "nothing to load"
     assert [d.count('"outcome": "rejected"') for e, d in events(db)] == [1, 1, 1]
+
+
+AMBIGUOUS = (b"Concern Ref,Date/Time Reported,Department,Concern Type,Child or Adult\n"
+             b"MC-900001,05/04/2022 10:00,Housing,Neglect,Adult\n"
+             b"MC-900002,06/04/2022 11:30,Housing,Neglect,Adult\n")
+
+
+def test_a_date_order_the_values_cannot_tell_is_asked_never_guessed(db):
+    at = page(("myconcern_report_2024-25.csv", AMBIGUOUS))
+    why = "no date has a number over 12 before the year, so day first and month first cannot be told"
+    assert [w.value for w in at.warning if "Date order" in w.value] == [
+        f"**Date order not decided.** {md_escape(why)}. Choose it below."]
+    assert [e.value for e in at.error] == [
+        "**Not ready to load:** " + md_escape("date_order: missing; raised_at hold dates: say day-first (04/10/2023), "
+                                              "month-first (10/04/2023) or iso (2023-10-04)")]
+    assert not [b for b in at.button if b.key == "import_load"], "nothing loads before the order is chosen"
+    at.selectbox(key=next(s.key for s in at.selectbox if s.label == "Date order of this file's dates")).set_value(
+        "month-first").run()
+    assert not at.error
+    stored = table(at, "first rows of myconcern_report_2024-25.csv as stored")
+    assert [str(v) for v in stored["Raised at"]] == ["2022-05-04 10:00:00", "2022-06-04 11:30:00"]
+
+
+def test_a_file_no_heading_names_asks_which_export_it_is(db):
+    at = page(("export.csv", b"Ref,When\nA1,2024-01-01\n"))
+    assert "cannot tell which export this is; choose which export it is" in at.error[0].value.replace("\\", "")
+    ask = next(s for s in at.selectbox if s.label == "Which export is export.csv?")
+    ask.set_value("concerns").run()
+    assert [s.value for s in at.selectbox if s.label == "Heading for concern_id (required)"] == ["Ref"]
