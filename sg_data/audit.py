@@ -3,8 +3,9 @@
 An information-governance lead asks "how do we know who looked?". Every page view, filter change,
 download, briefing, load, publish and purge (and the Imports page's uploads, loads and saved profiles) appends
 one JSON line to `<store>.audit.jsonl`, beside the store: owner-only (0600), opened O_APPEND so a writer
-can only add to the end, never through a symlink. A record never holds a figure or a concern's details: `filters` holds the selections, `detail` only the
-whitelisted keys below, as text, and no number at all (a count of concerns is a figure).
+can only add to the end, never through a symlink. A record never holds a figure or a concern's details:
+`filters` holds the selections, `detail` only the whitelisted keys below, as text, and no number at all (a count
+of concerns is a figure).
 """
 
 from __future__ import annotations
