@@ -79,7 +79,7 @@ for i, upload in enumerate(uploads or [], start=1):
     if staged.name != staged.given:
         st.caption(f"Stored for loading as {ui.escape(staged.name)}.")
     if staged.ask_kind:
-        kind = st.selectbox(f"Which export is {staged.name}?", [vm.CHOOSE, *vm.kinds()], key=f"kind-{staged.sha[:12]}")
+        kind = st.selectbox(f"Which export is {ui.escape(staged.name)}?", [vm.CHOOSE, *vm.kinds()], key=f"kind-{staged.sha[:12]}")
         if kind != vm.CHOOSE:
             vm.recognise(staged, saved, kind)
     if staged.problem:
@@ -98,7 +98,7 @@ for i, upload in enumerate(uploads or [], start=1):
     ready.append((staged, profile))
     if staged.needs_mapping:
         replace = st.checkbox("Replace the saved profile of that name", key=f"replace-{staged.sha[:12]}")
-        if st.button(f"Save the profile '{profile.name}'", key=f"save-{staged.sha[:12]}"):
+        if st.button(f"Save the profile '{ui.escape(profile.name)}'", key=f"save-{staged.sha[:12]}"):
             done, message = vm.save(text, profile.name, replace=replace)
             (st.success if done else st.error)(ui.escape(message))
             if done:

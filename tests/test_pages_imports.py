@@ -115,7 +115,7 @@ def test_a_saved_profile_recognises_next_quarters_file_without_asking(db):
     at = page(("myconcern_report_2024-25.csv", new_concerns()))
     at.text_input(key=next(t.key for t in at.text_input if t.label == "Profile name")).set_value(
         "MyConcern quarterly").run()
-    save = next(b for b in at.button if b.label == "Save the profile 'MyConcern quarterly'")
+    save = next(b for b in at.button if b.label == f"Save the profile '{md_escape('MyConcern quarterly')}'")
     save.click().run()
     saved = profiles.load(vm.PROFILES_DIR / "myconcern-quarterly.toml")
     assert (saved.name, saved.kind, saved.files, saved.date_order) == (
@@ -210,6 +210,14 @@ def test_a_date_order_the_values_cannot_tell_is_asked_never_guessed(db):
 def test_a_file_no_heading_names_asks_which_export_it_is(db):
     at = page(("export.csv", b"Ref,When\nA1,2024-01-01\n"))
     assert "cannot tell which export this is; choose which export it is" in at.error[0].value.replace("\\", "")
-    ask = next(s for s in at.selectbox if s.label == "Which export is export.csv?")
+    ask = next(s for s in at.selectbox if s.label == f"Which export is {md_escape('export.csv')}?")
     ask.set_value("concerns").run()
     assert [s.value for s in at.selectbox if s.label == "Heading for concern_id (required)"] == ["Ref"]
+
+
+def test_a_file_over_the_size_limit_is_refused_by_name(db, monkeypatch):
+    monkeypatch.setattr(vm, "MAX_MB", 1)
+    at = page(("myconcern_report_2024-25.csv", new_concerns() + b"," * 1_000_000))
+    assert [e.value for e in at.error] == [md_escape(
+        "Not accepted: myconcern_report_2024-25.csv is larger than 1 MB; load it with the command line "
+        "(`python -m sg_data load`).")]

@@ -325,10 +325,13 @@ def save(text: str, name: str, folder: Path = None, replace: bool = False) -> tu
     if target.exists() and not replace:
         return False, (f"A saved profile {target.name} already exists. Tick 'Replace the saved profile' to "
                        "overwrite it, or give the profile another name.")
-    folder.mkdir(parents=True, exist_ok=True)
     work = folder / f".{target.name}.saving"
-    work.write_text(text, encoding="utf-8")
-    os.replace(work, target)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        work.write_text(text, encoding="utf-8")
+        os.replace(work, target)
+    except OSError as exc:
+        return False, f"The profile could not be saved in the {folder.name} folder ({exc.strerror or 'not writable'})."
     return True, f"Saved as {target.name} in the {folder.name} folder: files matching it are recognised next time."
 
 
