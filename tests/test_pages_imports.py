@@ -221,3 +221,12 @@ def test_a_file_over_the_size_limit_is_refused_by_name(db, monkeypatch):
     assert [e.value for e in at.error] == [md_escape(
         "Not accepted: myconcern_report_2024-25.csv is larger than 1 MB; load it with the command line "
         "(`python -m sg_data load`).")]
+
+
+def test_a_workbook_named_after_the_contract_is_read_by_its_own_headings(db):
+    name = "training-2026-09-30.xlsx"
+    at = page((name, (ROOT / "sample_data" / name).read_bytes()))
+    assert "A training export named after the data contract: read by its own headings." in texts(at)
+    assert not [s for s in at.selectbox if s.label.startswith("Heading for")]
+    assert [b.label for b in at.button if b.key == "import_load"] == ["Load 1 file into the store"]
+    assert "1,599 rows would be loaded and 0 quarantined: every row accounted for: 1,602 rows in the file" in texts(at)
