@@ -39,7 +39,7 @@ uploads = st.file_uploader("Export files to load (CSV or Excel .xlsx)", type=["c
 
 def mapping_step(staged: vm.Staged):
     """The proposed mapping, a person's choice for each column, and the profile it makes (or None)."""
-    s, key = staged.suggestion, staged.sha[:12]
+    s, key = staged.suggestion, staged.name
     start = vm.proposed(s)
     ui.data_table(vm.mapping_table(s), f"proposed mapping of {staged.name}")
     unmapped = vm.unmapped_table(s)
@@ -79,7 +79,7 @@ for i, upload in enumerate(uploads or [], start=1):
     if staged.name != staged.given:
         st.caption(f"Stored for loading as {ui.escape(staged.name)}.")
     if staged.ask_kind:
-        kind = st.selectbox(f"Which export is {ui.escape(staged.name)}?", [vm.CHOOSE, *vm.kinds()], key=f"kind-{staged.sha[:12]}")
+        kind = st.selectbox(f"Which export is {ui.escape(staged.name)}?", [vm.CHOOSE, *vm.kinds()], key=f"kind-{staged.name}")
         if kind != vm.CHOOSE:
             vm.recognise(staged, saved, kind)
     if staged.problem:
@@ -97,8 +97,8 @@ for i, upload in enumerate(uploads or [], start=1):
         ui.data_table(shown.quarantine, f"rows of {staged.name} that would be quarantined")
     ready.append((staged, profile))
     if staged.needs_mapping:
-        replace = st.checkbox("Replace the saved profile of that name", key=f"replace-{staged.sha[:12]}")
-        if st.button(f"Save the profile '{ui.escape(profile.name)}'", key=f"save-{staged.sha[:12]}"):
+        replace = st.checkbox("Replace the saved profile of that name", key=f"replace-{staged.name}")
+        if st.button(f"Save the profile '{ui.escape(profile.name)}'", key=f"save-{staged.name}"):
             done, message = vm.save(text, profile.name, replace=replace)
             (st.success if done else st.error)(ui.escape(message))
             if done:

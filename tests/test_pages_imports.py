@@ -160,12 +160,13 @@ def test_a_hostile_file_name_is_sanitised_and_escaped(db):
     assert vm.safe_name("..\\..\\boot.ini.XLSX") == "boot.ini.xlsx"
     assert vm.safe_name("...") == "upload"
     data = new_concerns()
-    at = page(("../../etc/passwd.csv", data), ("<script>.csv", data + b"\n"))
+    at = page(("../../etc/passwd.csv", data), ("<script>.csv", data))  # one content twice
     staged = list(at.session_state["_sg_import_staging"].files.values())
     folder = at.session_state["_sg_import_staging"].folder
     assert [(s.path.parent, s.name) for s in staged] == [(folder, "passwd.csv"), (folder, "script.csv")]
     assert [h.value for h in at.subheader][1:] == [f"1. {md_escape('../../etc/passwd.csv')}",
                                                    f"2. {md_escape('<script>.csv')}"]
+    assert [b.label for b in at.button if b.key == "import_load"] == ["Load 2 files into the store"]
     shown = [n.value for n in at.main if n.type in ("markdown", "caption", "subheader", "title", "alert", "error")]
     assert not [v for v in shown if "<script>" in v]
     assert [c.value for c in at.caption if c.value.startswith("Stored")] == [

@@ -111,11 +111,11 @@ class Staging:
         self.folder = Path(self._dir.name)
         os.chmod(self.folder, 0o700)
         self.files: dict[str, Staged] = {}
-        self.previews: dict[tuple[str, str], loader.Preview] = {}
+        self.previews: dict[tuple[str, str, str], loader.Preview] = {}
 
     def preview(self, staged: Staged, profile: Optional[profiles.Loaded]) -> loader.Preview:
-        """A file's preview with a profile, made once per content and profile."""
-        key = (staged.sha, getattr(profile, "digest", ""))
+        """A file's preview with a profile, made once per file, content and profile."""
+        key = (staged.name, staged.sha, getattr(profile, "digest", ""))
         if key not in self.previews:
             self.previews[key] = preview(staged, profile)
         return self.previews[key]
