@@ -1,8 +1,9 @@
 """The Imports page under AppTest: an upload checked, mapped, previewed, loaded and its profile saved.
 
 Each test loads into a copy of the sample store (with its pseudonym key) and saves profiles to a temporary
-folder. The page file is run directly (its frame draws the navigation): AppTest's button clicks do not reach a
-page run through `dashboard.py`'s declared navigation.
+folder. The page file is run directly (its frame draws the navigation): after `switch_page`, AppTest starts every
+run with the page's own file, whose frame reruns into `dashboard.py`, and that rerun drops a button's click. (A
+browser's runs go through `dashboard.py` once the navigation is declared, so its clicks arrive.)
 """
 
 from __future__ import annotations
