@@ -176,7 +176,7 @@ def recognise(staged: Staged, saved: list[profiles.Loaded], kind_name: Optional[
         staged.problem = str(exc).removeprefix(f"{staged.name}: ").replace("give --kind", "choose which export it is")
 
 
-def saved_profiles(folder: Path = None) -> tuple[list[profiles.Loaded], Optional[str]]:
+def saved_profiles(folder: Optional[Path] = None) -> tuple[list[profiles.Loaded], Optional[str]]:
     """The saved profiles, and what is wrong with the folder if one cannot be read (then none are used)."""
     folder = Path(folder or PROFILES_DIR)
     try:
@@ -318,7 +318,7 @@ def profile_file(name: str) -> str:
     return f"{slug}.toml"
 
 
-def save(text: str, name: str, folder: Path = None, replace: bool = False) -> tuple[bool, str]:
+def save(text: str, name: str, folder: Optional[Path] = None, replace: bool = False) -> tuple[bool, str]:
     """Write a confirmed profile to the profiles folder; an existing file only with `replace`."""
     folder = Path(folder or PROFILES_DIR)
     target = folder / profile_file(name)
