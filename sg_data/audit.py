@@ -1,10 +1,11 @@
 """The audit trail: who looked at what, when, in which view, with which filters, and what they took away.
 
 An information-governance lead asks "how do we know who looked?". Every page view, filter change,
-download, briefing, load, publish and purge appends one JSON line to `<store>.audit.jsonl`, beside the
-store: owner-only (0600), opened O_APPEND so a writer can only add to the end, never through a symlink.
-A record never holds a figure or a concern's details: `filters` holds the selections, `detail` only the
-whitelisted keys below, as text, and no number at all (a count of concerns is a figure).
+download, briefing, load, publish and purge (and the Imports page's uploads, loads and saved profiles) appends
+one JSON line to `<store>.audit.jsonl`, beside the store: owner-only (0600), opened O_APPEND so a writer
+can only add to the end, never through a symlink. A record never holds a figure or a concern's details:
+`filters` holds the selections, `detail` only the whitelisted keys below, as text, and no number at all (a count
+of concerns is a figure).
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import pandas as pd
 
 EVENTS = frozenset({
     "sign_in", "refused", "page_view", "filter_change", "download", "briefing", "load", "publish",
-    "purge", "audit_view",
+    "purge", "audit_view", "import_upload", "import_load", "profile_save",
 })
 # what an event may say beyond who, when, which view, page and filters: names and choices, never counts
 DETAIL_KEYS = frozenset({

@@ -48,9 +48,10 @@ PAGES = (
     ("definitions", "Definitions", ":material/menu_book:"),
     ("accessibility", "Accessibility", ":material/accessibility_new:"),
     ("audit", "Audit trail", ":material/policy:"),
+    ("imports", "Imports", ":material/upload_file:"),
 )
 #: pages the navigation offers to officers only (a typed address in another view gets a refusal)
-OFFICER_PAGES = frozenset({"audit"})
+OFFICER_PAGES = frozenset({"audit", "imports"})
 
 
 # --- the store, the deployment and its figures ----------------------------------------------------

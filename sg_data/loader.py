@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Callable, Optional
 
 import duckdb
 
@@ -29,6 +30,9 @@ from .profiles import Loaded, ProfileError
 from .reading import FileRejected, ReadFile, kind_of, read_export
 from .rules import (DATE_SHAPES, DUPLICATE_RULE_CODE, DateForms, date_groups_sql, date_order_sql, duplicate_message,
                     parse_sql, rules_for, shape_of, us_order_message)
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 Progress = Callable[[str, float], None]
 
@@ -139,8 +143,13 @@ def load_folder(source: Path, db: str | Path, progress: Progress = _quiet, wait:
         raise NotADirectoryError(f"{source} is not a folder")
     if profiles is None:
         profiles = profiles_.load_all(profiles_.folder_for(source))
+    return load_files(export_files(source, profiles), db, progress, wait)
+
+
+def load_files(files: list[ExportFile], db: str | Path, progress: Progress = _quiet,
+               wait: bool = False) -> LoadReport:
+    """Load files, each with its kind and profile as `export_files` gives them, into one new version of the store."""
     report = LoadReport()
-    files = export_files(source, profiles)
     with store.new_version(db, wait=wait) as con:
         for i, (kind, path, profile) in enumerate(files):
             if kind is None:
@@ -154,6 +163,41 @@ def load_folder(source: Path, db: str | Path, progress: Progress = _quiet, wait:
                                           profile))
         progress("Done", 1.0)
     return report
+
+
+@dataclass
+class Preview:
+    """What loading one file would do: its report, its first rows as stored (by key), and the quarantine's reasons."""
+
+    report: FileReport
+    stored: pd.DataFrame
+    quarantine: pd.DataFrame
+
+
+def preview(path: Path, kind: Kind | None = None, profile: Loaded | None = None, rows: int = 20) -> Preview:
+    """Load one file into a throwaway in-memory store, by the loader's own reading and rules; the store is untouched.
+
+    Staff ids are shown as pseudonyms under a throwaway key, so they differ from the stored ones."""
+    from . import pseudonym
+
+    kind = profile.contract if profile is not None else (kind or kind_of(path))
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute(f"set memory_limit = '{store.LOAD_MEMORY_LIMIT}'")
+        store.ensure_schema(con)
+        pseudonym.register(con, os.urandom(pseudonym.KEY_BYTES))
+        if kind is None:
+            report = FileReport(path.name, "", "rejected", message="is not named after a known export.")
+        else:
+            report = _isolated(con, path, kind, _quiet, profile)
+        shown = kind or KINDS["concerns"]
+        stored = con.execute(f"select * exclude (load_id) from {shown.name} order by {', '.join(shown.row_key)} "
+                             f"limit {int(rows)}").df()
+        quarantine = con.execute("select line, column_name, rule, reason from quarantine order by line, column_name "
+                                 "limit 1000").df()
+    finally:
+        con.close()
+    return Preview(report, stored, quarantine)
 
 
 def _isolated(con: duckdb.DuckDBPyConnection, path: Path, kind: Kind, progress: Progress,
@@ -349,4 +393,5 @@ def ensure_sample_store(db: str | Path, source: Path, progress: Progress = _quie
     return load_folder(source, db, progress, wait=True, profiles=[])
 
 
-__all__ = ["load_folder", "load_file", "LoadReport", "FileReport", "ensure_sample_store", "KINDS", "ProfileError"]
+__all__ = ["load_folder", "load_files", "load_file", "preview", "Preview", "LoadReport", "FileReport",
+           "ensure_sample_store", "KINDS", "ProfileError"]

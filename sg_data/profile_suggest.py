@@ -112,6 +112,8 @@ class Suggestion:
     date_order: Optional[str] = None
     date_why: str = ""
     for_a_person: list[str] = field(default_factory=list)
+    #: a few of each heading's values, for a person checking the mapping
+    samples: dict[str, list[str]] = field(default_factory=dict)
 
     def profile(self) -> dict:
         """The proposed profile, as the TOML's data."""
@@ -309,6 +311,7 @@ def suggest(path: Path, kind_name: Optional[str] = None) -> Suggestion:
                            f"({', '.join(KINDS)}).")
     s = Suggestion(path.name, kind, header_row, len(body))
     columns = {h: Values([r[i] for r in body if i < len(r) and r[i]]) for i, h in enumerate(header) if h}
+    s.samples = {h: list(dict.fromkeys(v.values))[:3] for h, v in columns.items()}
     taken = _questions(s, columns, path.parent)
     choices = _rank(s, {h: v for h, v in columns.items() if h not in taken}, _known_words(path.parent))
     _joins(s, columns, choices)

@@ -77,6 +77,20 @@ def test_scrutiny_navigation_has_no_audit_page():
     assert "audit" in frame.OFFICER_PAGES
 
 
+def test_scrutiny_view_never_offers_imports():
+    from sg_data import frame
+
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.switch_page("pages/imports.py").run()
+    assert not at.exception
+    assert [t.value for t in at.title][:1] != ["Imports"] and not at.file_uploader
+    assert "imports" in frame.OFFICER_PAGES
+    typed = AppTest.from_file(str(ROOT / "pages" / "imports.py"), default_timeout=60)  # a typed address
+    typed.run()
+    assert "Imports are for officers only: they are not offered in the Scrutiny view." in texts(typed)
+    assert not typed.file_uploader and not typed.exception
+
+
 def test_scrutiny_overview_draws_the_same_trends_with_their_limits():
     """Concerns raised and reviewed within target are process figures, published as they are."""
     at = open_page("overview", "2023-24")
