@@ -470,3 +470,39 @@ def test_overview_briefing_download_is_a_word_document_with_the_figures_shown(of
     headings = [p.text for p in document.paragraphs if p.style.name.startswith(("Title", "Heading"))]
     assert headings[0] == "Safeguarding briefing: 2023-24" and "Definitions" in " ".join(headings)
     assert "276" in [c.text for t in document.tables for row in t.rows for c in row.cells]
+
+
+# --- the Imports page: an officer loads an export in the browser ------------------------------------
+
+def test_an_officer_loads_an_export_through_the_imports_page(sample_db, chromium, new_page, tmp_path):
+    """Upload, preview and load in Chromium, into a copy of the sample store: the click on Load reaches the
+    page (under AppTest it cannot: tests/test_pages_imports.py), the report is shown and the rows are stored."""
+    import shutil
+
+    import duckdb
+
+    db = tmp_path / "store.duckdb"
+    shutil.copy(sample_db, db)
+    shutil.copy(f"{sample_db}.key", f"{db}.key")
+    export = tmp_path / "concerns_extra.csv"
+    export.write_text("concern_id,raised_at,service,category,subject_group,reviewed_at,referred_to,outcome\n"
+                      "MC-900001,2026-09-29 10:00,Housing Services,Self-Neglect,adult,2026-09-29 12:00,,Advice\n"
+                      "MC-900002,2026-09-29 11:00,Licensing,Child Safeguarding,child,2026-09-29 15:00,MASH,Advice\n",
+                      encoding="utf-8")
+    before = duckdb.connect(str(db), read_only=True).execute("select count(*) from concerns").fetchone()[0]
+    server = StreamlitServer("imports", db).start()
+    try:
+        page = new_page()
+        h.open_page(page, server.url, "imports")
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(export))
+        h.settle(page)
+        expect(page.get_by_text("Preview.", exact=False).first).to_be_visible()
+        page.get_by_role("button", name="Load 1 file into the store").click()
+        h.settle(page, timeout=120_000)
+        report = page.locator('[data-testid="stCode"]').first.inner_text()
+        assert "concerns_extra.csv" in report and "2 rows loaded" in report, report
+        assert not h.exceptions(page)
+    finally:
+        server.stop()
+    after = duckdb.connect(str(db), read_only=True).execute("select count(*) from concerns").fetchone()[0]
+    assert after == before + 2
