@@ -1,8 +1,10 @@
-"""`python -m benchmarks --scale 1e4 [--scale 1e6 ...]`: the loader against DuckDB's bare read_csv.
+"""`python -m benchmarks --scale 1e4 [--scale 1e6 ...]`: the loader against DuckDB's bare read_csv, and the pages.
 
 For each scale: writes a synthetic concerns export, then in separate processes (so that peak memory is each
 one's own) loads it with DuckDB's bare `create table as select * from read_csv(...)` (the floor) and with the
-loader, and prints the times, peak memory and the ratios side by side, with the machine it ran on.
+loader, and prints the times, peak memory and the ratios side by side, with the machine it ran on. Then, on
+the store the loader wrote, each page's server time cold and warm against a trivial page with one chart, and the
+briefing (`--no-pages` leaves them out).
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from . import pages
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -78,7 +82,8 @@ def bench(rows: int, work: Path) -> dict:
     loader = _child("loader", str(src), str(work / f"loader_{rows}.duckdb"))
     if not loader["ok"] or loader["rows"] != rows or floor["rows"] != rows:
         raise SystemExit(f"benchmark at {rows:,} rows did not load every row:\n{loader['text']}")
-    return {"rows": rows, "file_mb": csv.stat().st_size / 1e6, "floor": floor, "loader": loader}
+    return {"rows": rows, "file_mb": csv.stat().st_size / 1e6, "floor": floor, "loader": loader,
+            "db": str(work / f"loader_{rows}.duckdb")}
 
 
 def table(results: list[dict]) -> str:
@@ -95,16 +100,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     parser.add_argument("--scale", action="append", type=float,
                         help="concerns per export: 1e4, 1e5, 1e6, 1e7 (repeatable; default 1e4)")
+    parser.add_argument("--no-pages", action="store_true", help="time the loader only, not the pages")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
         which, *rest = args.child
-        print(json.dumps(run_floor(*rest) if which == "floor" else run_loader(*rest)))
+        steps = {"floor": run_floor, "loader": run_loader, "pages": pages.run_pages}
+        print(json.dumps(steps[which](*rest)))
         return 0
     scales = [int(s) for s in (args.scale or [1e4])]
     with tempfile.TemporaryDirectory(prefix="sg-bench-") as tmp:
         results = [bench(rows, Path(tmp)) for rows in scales]
+        timed = [] if args.no_pages else [(r["rows"], _child("pages", r["db"])) for r in results]
     print(table(results))
+    for rows, result in timed:
+        print()
+        print(pages.table(rows, result))
     print(f"\nMachine: {machine()}")
     return 0
 
