@@ -179,16 +179,22 @@ def _ensure_schema_of(con, path) -> None:
 
 def _connect_rw(path: str | Path, shown: str | Path | None = None) -> duckdb.DuckDBPyConnection:
     shown = shown or path
+    con = _opened(lambda: duckdb.connect(str(path)), shown,
+                  f"{shown} is open for writing by another process; try again when it has finished.")
+    con.execute(f"set memory_limit = '{LOAD_MEMORY_LIMIT}'")
+    return con
+
+
+def _opened(open_store, shown, busy: str) -> duckdb.DuckDBPyConnection:
+    """`open_store()`, with DuckDB's errors as one clear line: busy (a lock held) or not a store."""
     try:
-        con = duckdb.connect(str(path))
+        return open_store()
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
-            raise StoreBusy(f"{shown} is open for writing by another process; try again when it has finished.") from None
+            raise StoreBusy(busy) from None
         raise StoreError(f"{shown} cannot be opened as a DuckDB store ({_first_line(exc)}).") from None
     except duckdb.Error as exc:
         raise StoreError(f"{shown} cannot be opened as a DuckDB store ({_first_line(exc)}).") from None
-    con.execute(f"set memory_limit = '{LOAD_MEMORY_LIMIT}'")
-    return con
 
 
 def _first_line(exc: Exception) -> str:
@@ -205,14 +211,8 @@ def open_read_only(path: str | Path) -> duckdb.DuckDBPyConnection:
     if not Path(path).is_file():
         raise StoreError(f"No store at {path}. Load exports first: python -m sg_data load SOURCE_DIR --db {path}")
     hardening.make_private(path)
-    try:
-        con = _attach_read_only(path)
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise StoreBusy(f"{path} is held for writing by an older loader; try again when it has finished.") from None
-        raise StoreError(f"{path} cannot be opened as a DuckDB store ({_first_line(exc)}).") from None
-    except duckdb.Error as exc:
-        raise StoreError(f"{path} cannot be opened as a DuckDB store ({_first_line(exc)}).") from None
+    con = _opened(lambda: _attach_read_only(path), path,
+                  f"{path} is held for writing by an older loader; try again when it has finished.")
     try:
         version = schema_version(con)
         if version is None:
