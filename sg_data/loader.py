@@ -29,6 +29,7 @@ from .contract import KINDS, LOAD_ORDER, Kind
 from .profiles import Loaded, ProfileError
 from .reading import FileRejected, ReadFile, kind_of, read_export
 from .rules import (DATE_SHAPES, DUPLICATE_RULE_CODE, DateForms, date_groups_sql, date_order_sql, duplicate_message,
+                    identity_hits,
                     parse_sql, rules_for, shape_of, us_order_message)
 
 if TYPE_CHECKING:
@@ -302,14 +303,20 @@ def _apply(con: duckdb.DuckDBPyConnection, read: ReadFile, sha: str, progress: P
     con.execute("insert into _rules values " + ", ".join(["(?, ?, ?, ?)"] * (len(rules) + 1)),
                 [v for i, r in enumerate(rules) for v in (i, r.column, r.code, r.message)]
                 + [len(rules), ", ".join(kind.row_key), DUPLICATE_RULE_CODE, duplicate_message(kind)])
-    # every rule in one pass over the file: each row's list of the rules it breaks
+    # the identity patterns once per distinct free-text value, then every rule in one pass over the file:
+    # each row's list of the rules it breaks
+    hits = identity_hits(kind)
+    for _, fill, _ in hits:
+        con.execute(fill)
     bad = [f"coalesce(({r.bad_sql}), false)" for r in rules]
     con.execute(f"""
         create or replace temp table _broken as
         select _line as line, _part as part, unnest(list_filter([{', '.join(f'case when {b} then {i} end'
                                                                           for i, b in enumerate(bad))}],
                                                          lambda x: x is not null)) as k
-        from _parsed where {' or '.join(bad)}""")
+        from _parsed {' '.join(join for _, _, join in hits)} where {' or '.join(bad)}""")
+    for table, _, _ in hits:
+        con.execute(f"drop table {table}")
     typed_key = ", ".join(kind.row_key)
     shared = con.execute(f"select count(*) from (select 1 from _parsed group by {typed_key} having count(*) > 1)"
                          ).fetchone()[0]

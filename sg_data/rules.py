@@ -213,13 +213,36 @@ def free_text(kind: Kind) -> list[Field]:
     return [f for f in kind.fields if f.type == "text" and f.name not in kind.row_key and not f.name.endswith("_id")]
 
 
-def identity_rules(kind: Kind) -> list[Rule]:
-    """A row whose free text holds an e-mail, phone number, postcode, NHS number, date of birth or a name is
-    quarantined (sg_data.identity): the value is never stored, and the reason names the rule, not the value."""
+def hits_table(f: Field) -> str:
+    """The work table of the identity rules each distinct value of a free-text column breaks (`identity_hits`)."""
+    return f'"_hits_{f.name}"'
+
+
+def identity_hits(kind: Kind) -> list[tuple[str, str, str]]:
+    """For each free-text column: (work table, the SQL that fills it from `_parsed`, the join that brings its
+    `hits` beside each row). Exports repeat a few service, category and outcome words on most rows, so the
+    patterns run once per distinct value rather than once per row."""
     from . import identity
 
-    return [Rule(rule, f.name, identity.message(rule), cond)
-            for f in free_text(kind) for rule, cond in identity.sql_conditions(_raw(f)).items()]
+    out = []
+    for f in free_text(kind):
+        cases = ", ".join(f"case when coalesce(({cond}), false) then '{rule}' end"
+                          for rule, cond in identity.sql_conditions("v").items())
+        table = hits_table(f)
+        fill = (f"create or replace temp table {table} as select v, list_filter([{cases}], lambda x: x is not null) "
+                f"as hits from (select distinct {_raw(f)} as v from _parsed where {_raw(f)} is not null)")
+        out.append((table, fill, f"left join {table} on _parsed.{_raw(f)} = {table}.v"))
+    return out
+
+
+def identity_rules(kind: Kind) -> list[Rule]:
+    """A row whose free text holds an e-mail, phone number, postcode, NHS number, date of birth or a name is
+    quarantined (sg_data.identity): the value is never stored, and the reason names the rule, not the value.
+    Each rule reads its column's `identity_hits` table, joined beside the row."""
+    from . import identity
+
+    return [Rule(rule, f.name, identity.message(rule), f"list_contains({hits_table(f)}.hits, '{rule}')")
+            for f in free_text(kind) for rule in identity.sql_conditions(_raw(f))]
 
 
 def rules_for(kind: Kind, today: dt.date | None = None) -> list[Rule]:
