@@ -24,7 +24,7 @@ import pandas as pd
 
 EVENTS = frozenset({
     "sign_in", "refused", "page_view", "filter_change", "download", "briefing", "load", "publish",
-    "purge", "audit_view", "import_upload", "import_load", "profile_save",
+    "purge", "audit_view", "import_upload", "import_load", "profile_save", "reference_save",
 })
 # what an event may say beyond who, when, which view, page and filters: names and choices, never counts
 DETAIL_KEYS = frozenset({

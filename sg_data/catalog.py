@@ -151,6 +151,8 @@ TABLES: tuple[Table, ...] = (
           "Council-wide training coverage at every snapshot, staff and councillors apart.",
           counts=(Count("required", "required"), Count("in_date", "in_date"),
                   Count("expiring_soon", "expiring_soon"))),
+    Table("reference_gaps", "reference_gaps", "all", OFFICER_ONLY, "statutory_category",
+          "Category and service names the exports use that the reference tables do not name."),
     Table("training_completions", "training_completions_by_course_year", "all", OFFICER_ONLY, "training_coverage",
           "Completions of each course in each calendar year, from the latest snapshot that records them."),
     # --- staff survey: class 3 --------------------------------------------------------------------------

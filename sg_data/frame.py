@@ -49,9 +49,10 @@ PAGES = (
     ("accessibility", "Accessibility", ":material/accessibility_new:"),
     ("audit", "Audit trail", ":material/policy:"),
     ("imports", "Imports", ":material/upload_file:"),
+    ("reference", "Reference tables", ":material/table_edit:"),
 )
 #: pages the navigation offers to officers only (a typed address in another view gets a refusal)
-OFFICER_PAGES = frozenset({"audit", "imports"})
+OFFICER_PAGES = frozenset({"audit", "imports", "reference"})
 
 
 # --- the store, the deployment and its figures ----------------------------------------------------

@@ -63,6 +63,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "outcomes_by_programme": ("period", "programme", "measure"),
     "overdue_concerns": ("concern_id",),
     "due_concerns": ("concern_id",),
+    "reference_gaps": ("kind", "value"),
     "quarantine_by_rule": ("file_name", "rule"),
     "quarantine_rows": ("load_id", "line", "rule"),
     "review_hours_distribution": ("band",),
@@ -171,7 +172,12 @@ def test_key_is_not_null(sample_con, name, label):
     assert_no_bad_rows(bad_rows(sample_con, not_null_check(name), period, source(name)), f"{name} nulls")
 
 
-@pytest.mark.parametrize("name", list(KEYS))
+#: queries that rightly return nothing on the sample council, and where they are tested on rows
+EMPTY_ON_THE_SAMPLE = {"reference_gaps": "the sample's reference tables name every category and service; "
+                                         "tests/test_pages_reference.py sends a store names they do not"}
+
+
+@pytest.mark.parametrize("name", [n for n in KEYS if n not in EMPTY_ON_THE_SAMPLE])
 def test_key_tests_are_not_vacuous(sample_con, name):
     """A uniqueness test on no rows proves nothing: each query returns rows for a representative period."""
     labels = PERIODS if queries.get(name).params else (None,)

@@ -114,3 +114,13 @@ def test_the_publication_is_built_once_and_its_progress_is_not_shown_again():
     assert len(building) <= 1, [s.label for s in at.status]
     at.run()
     assert not [s for s in at.status if "Scrutiny publication" in s.label]
+
+
+def test_scrutiny_view_never_offers_the_reference_tables():
+    from sg_data import frame
+
+    assert "reference" in frame.OFFICER_PAGES
+    typed = AppTest.from_file(str(ROOT / "pages" / "reference.py"), default_timeout=60)  # a typed address
+    typed.run()
+    assert "The reference tables are kept by officers: they are not offered in the Scrutiny view." in texts(typed)
+    assert not typed.main.selectbox and not typed.exception and not typed.dataframe

@@ -40,7 +40,7 @@ SCRUTINY_STEMS = [s for s in STEMS if s not in OFFICER_PAGES]
 TITLES = {stem: title for stem, title, _ in PAGES}
 #: pages that draw figures for the sample council's default period: each has a chart or a table
 #: (the Imports page shows its tables only once a file is uploaded)
-TABLE_PAGES = [s for s in STEMS if s not in {"definitions", "accessibility", "imports"}]
+TABLE_PAGES = [s for s in STEMS if s not in {"definitions", "accessibility", "imports", "reference"}]
 CHART_PAGES = [s for s in TABLE_PAGES if s != "audit"]  # the audit trail is a list
 
 #: the sample council's concerns raised in 2023-24 (sample_data/README.md)
