@@ -506,3 +506,36 @@ def test_an_officer_loads_an_export_through_the_imports_page(sample_db, chromium
         server.stop()
     after = duckdb.connect(str(db), read_only=True).execute("select count(*) from concerns").fetchone()[0]
     assert after == before + 2
+
+
+def test_an_officer_maps_a_concern_systems_own_report_and_loads_it(sample_db, chromium, new_page, tmp_path):
+    """A report with its own headings and no saved profile: the page proposes the mapping, shows the preview,
+    and Load stores it through that mapping (the AppTest of the same path: tests/test_pages_imports.py)."""
+    import shutil
+
+    import duckdb
+
+    db = tmp_path / "store.duckdb"
+    shutil.copy(sample_db, db)
+    shutil.copy(f"{sample_db}.key", f"{db}.key")
+    report_file = tmp_path / "quarterly_concern_report.csv"   # no saved profile matches this name
+    source = h.ROOT / "sample_data" / "exports" / "myconcern_report_2022-23.csv"
+    report_file.write_text(source.read_text(encoding="utf-8").replace("MC-000", "MC-900"), encoding="utf-8")
+    before = duckdb.connect(str(db), read_only=True).execute("select count(*) from concerns").fetchone()[0]
+    server = StreamlitServer("imports-mapped", db).start()
+    try:
+        page = new_page()
+        h.open_page(page, server.url, "imports")
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(report_file))
+        h.settle(page)
+        expect(page.get_by_text("Table: proposed mapping of quarterly_concern_report.csv")).to_be_visible()
+        expect(page.get_by_text("239 rows would be loaded and 2 quarantined", exact=False)).to_be_visible()
+        page.get_by_role("button", name="Load 1 file into the store").click()
+        h.settle(page, timeout=120_000)
+        report = page.locator('[data-testid="stCode"]').first.inner_text()
+        assert "1 files: 239 rows loaded, 2 rows quarantined, 0 files rejected." in report, report
+        assert not h.exceptions(page)
+    finally:
+        server.stop()
+    after = duckdb.connect(str(db), read_only=True).execute("select count(*) from concerns").fetchone()[0]
+    assert after == before + 239
