@@ -379,7 +379,7 @@ def navigation():
     from . import access
 
     st.session_state[_ROLE] = access.gate(settings())  # sign-in, every run: a refused user sees nothing else
-    page = st.navigation(_pages())
+    page = st.navigation(_pages(), expanded=True)  # every page one click away: no "View more" to find
     connection()
     st.html(_CSS)
     _sidebar()

@@ -204,9 +204,19 @@ def dataframe_table(page, frame, fallback_name: str = "table") -> dict:
     # The toolbar is drawn only while the pointer is over the table, and then often under the
     # app's header or the grid's scroller; the click is dispatched to the button itself. A loaded machine
     # can take longer than Playwright's 30 s to serve it.
-    frame.scroll_into_view_if_needed()  # a scrolling grid out of view may not have its rows to export
-    with page.expect_download(timeout=90_000) as download:
-        frame.get_by_role("button", name=re.compile(r"^Download as CSV")).dispatch_event("click")
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    button = frame.get_by_role("button", name=re.compile(r"^Download as CSV"))
+    for attempt in (1, 2):
+        frame.scroll_into_view_if_needed()  # a scrolling grid out of view may not have its rows to export
+        try:
+            with page.expect_download(timeout=45_000) as download:
+                button.dispatch_event("click")
+            break
+        except PlaywrightTimeout:  # a loaded machine can drop the grid's first export: once more, then say which
+            if attempt == 2:
+                raise AssertionError(f"{name}: the table's own CSV export never arrived") from None
+            page.wait_for_timeout(1_000)
     rows = read_csv(download.value.path())
     grid = frame.locator('table[role="grid"]').first
     header, body = (rows[0], rows[1:]) if rows else ([], [])
