@@ -59,6 +59,26 @@ def sample_con(sample_db):
     c.close()
 
 
+def copy_of_store(sample_db: Path, folder: Path) -> Path:
+    """A copy of the sample store with its pseudonym key, in `folder`, for a test that loads into it (the
+    session's store is shared and never changed)."""
+    import shutil
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "sample.duckdb"
+    shutil.copy2(sample_db, path)
+    shutil.copy2(f"{sample_db}.key", f"{path}.key")
+    return path
+
+
+def concerns_in(db: Path) -> int:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("select count(*) from concerns").fetchone()[0]
+    finally:
+        con.close()
+
+
 @pytest.fixture
 def fresh_streamlit_caches():
     """AppTest runs in this process and shares st.cache_data and st.cache_resource between instances."""

@@ -11,7 +11,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -19,6 +18,7 @@ from sg_data import audit, frame, profiles
 from sg_data.safety import md_escape
 from sg_data.views import imports as vm
 
+from tests.conftest import concerns_in, copy_of_store
 from tests.test_pages_concerns import table, texts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -29,10 +29,7 @@ SAMPLE_CONCERNS = 1815
 @pytest.fixture
 def db(sample_db, tmp_path, monkeypatch, fresh_streamlit_caches) -> Path:
     """A copy of the sample store and its key, in the officer view, with an empty profiles folder."""
-    path = tmp_path / "store" / "sample.duckdb"
-    path.parent.mkdir()
-    shutil.copy2(sample_db, path)
-    shutil.copy2(str(sample_db) + ".key", str(path) + ".key")
+    path = copy_of_store(sample_db, tmp_path / "store")
     monkeypatch.setenv("SG_DB", str(path))
     monkeypatch.delenv("SG_VIEW", raising=False)
     monkeypatch.setattr(vm, "PROFILES_DIR", tmp_path / "profiles")
@@ -56,14 +53,6 @@ def page(*files: tuple[str, bytes]) -> AppTest:
         at.file_uploader[0].set_value([(name, data, "text/csv") for name, data in files]).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
-
-
-def concerns(db: Path) -> int:
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute("select count(*) from concerns").fetchone()[0]
-    finally:
-        con.close()
 
 
 def events(db: Path) -> list[tuple[str, str]]:
@@ -98,7 +87,7 @@ def test_an_upload_is_mapped_previewed_and_loaded_as_the_command_line_loads_it(d
     assert report[0] == (f"loaded   {name} (concerns, profile 'myconcern_report' (myconcern-report.toml)): "
                          "239 rows loaded, 0 replaced, 2 quarantined")
     assert report[-1] == "1 files: 239 rows loaded, 2 rows quarantined, 0 files rejected."
-    assert concerns(db) == SAMPLE_CONCERNS + 239
+    assert concerns_in(db) == SAMPLE_CONCERNS + 239
     assert not folder.exists(), "the uploaded bytes are deleted after the load"
     # the dashboard's next run opens the new version of the store
     after = frame._version(path)
@@ -152,7 +141,7 @@ def test_the_preview_shows_a_bad_date_quarantined_and_leaves_the_store_alone(db)
     held = table(at, "rows of myconcern_report_2024-25.csv that would be quarantined")
     assert held.iloc[0][["Line", "Column name", "Rule"]].tolist() == [2, "raised_at", "unreadable-date"]
     assert held["Line"].tolist() == [2, 39, 40]
-    assert frame._version(str(db)) == before and concerns(db) == SAMPLE_CONCERNS
+    assert frame._version(str(db)) == before and concerns_in(db) == SAMPLE_CONCERNS
 
 
 def test_a_hostile_file_name_is_sanitised_and_escaped(db):

@@ -8,7 +8,6 @@ category from a renamed service. The page file is run directly, as tests/test_pa
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -19,6 +18,7 @@ from sg_data import audit, loader
 from sg_data.contract import CONCERNS
 from sg_data.views import reference as vm
 
+from tests.conftest import copy_of_store
 from tests.test_pages_concerns import table, texts
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,10 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture
 def db(sample_db, tmp_path, monkeypatch, fresh_streamlit_caches) -> Path:
-    path = tmp_path / "store" / "sample.duckdb"
-    path.parent.mkdir()
-    shutil.copy2(sample_db, path)
-    shutil.copy2(str(sample_db) + ".key", str(path) + ".key")
+    path = copy_of_store(sample_db, tmp_path / "store")
     extra = tmp_path / "concerns_new.csv"
     extra.write_text("concern_id,raised_at,service,category,subject_group,reviewed_at,referred_to,outcome\n"
                      "MC-990001,2026-09-29 10:00,Housing Options,Cuckooing,adult,2026-09-29 12:00,,Advice\n"

@@ -21,6 +21,8 @@ import pytest
 from sg_data.frame import OFFICER_PAGES, PAGES
 from sg_data.ui import plain, slug
 
+from tests.conftest import concerns_in, copy_of_store
+
 from . import helpers as h
 from .conftest import StreamlitServer, axe_allowlist, browser_context, missing, on_ci
 
@@ -474,68 +476,48 @@ def test_overview_briefing_download_is_a_word_document_with_the_figures_shown(of
 
 # --- the Imports page: an officer loads an export in the browser ------------------------------------
 
-def test_an_officer_loads_an_export_through_the_imports_page(sample_db, chromium, new_page, tmp_path):
-    """Upload, preview and load in Chromium, into a copy of the sample store: the click on Load reaches the
-    page (under AppTest it cannot: tests/test_pages_imports.py), the report is shown and the rows are stored."""
-    import shutil
-
-    import duckdb
-
-    db = tmp_path / "store.duckdb"
-    shutil.copy(sample_db, db)
-    shutil.copy(f"{sample_db}.key", f"{db}.key")
-    export = tmp_path / "concerns_extra.csv"
-    export.write_text("concern_id,raised_at,service,category,subject_group,reviewed_at,referred_to,outcome\n"
-                      "MC-900001,2026-09-29 10:00,Housing Services,Self-Neglect,adult,2026-09-29 12:00,,Advice\n"
-                      "MC-900002,2026-09-29 11:00,Licensing,Child Safeguarding,child,2026-09-29 15:00,MASH,Advice\n",
-                      encoding="utf-8")
-    before = duckdb.connect(str(db), read_only=True).execute("select count(*) from concerns").fetchone()[0]
-    server = StreamlitServer("imports", db).start()
+def load_through_imports(new_page, db, export, name: str, shown: str) -> str:
+    """On a server of its own over `db`: upload `export` on the Imports page, wait for `shown`, click Load;
+    returns the load report the page prints."""
+    server = StreamlitServer(name, db).start()
     try:
         page = new_page()
         h.open_page(page, server.url, "imports")
         page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(export))
         h.settle(page)
-        expect(page.get_by_text("Preview.", exact=False).first).to_be_visible()
+        expect(page.get_by_text(shown, exact=False).first).to_be_visible()
         page.get_by_role("button", name="Load 1 file into the store").click()
         h.settle(page, timeout=120_000)
-        report = page.locator('[data-testid="stCode"]').first.inner_text()
-        assert "concerns_extra.csv" in report and "2 rows loaded" in report, report
         assert not h.exceptions(page)
+        return page.locator('[data-testid="stCode"]').first.inner_text()
     finally:
         server.stop()
-    after = duckdb.connect(str(db), read_only=True).execute("select count(*) from concerns").fetchone()[0]
-    assert after == before + 2
+
+
+def test_an_officer_loads_an_export_through_the_imports_page(sample_db, chromium, new_page, tmp_path):
+    """Upload, preview and load in Chromium, into a copy of the sample store: the click on Load reaches the
+    page (under AppTest it cannot: tests/test_pages_imports.py), the report is shown and the rows are stored."""
+    db = copy_of_store(sample_db, tmp_path / "store")
+    export = tmp_path / "concerns_extra.csv"
+    export.write_text("concern_id,raised_at,service,category,subject_group,reviewed_at,referred_to,outcome\n"
+                      "MC-900001,2026-09-29 10:00,Housing Services,Self-Neglect,adult,2026-09-29 12:00,,Advice\n"
+                      "MC-900002,2026-09-29 11:00,Licensing,Child Safeguarding,child,2026-09-29 15:00,MASH,Advice\n",
+                      encoding="utf-8")
+    before = concerns_in(db)
+    report = load_through_imports(new_page, db, export, "imports", "Preview.")
+    assert "concerns_extra.csv" in report and "2 rows loaded" in report, report
+    assert concerns_in(db) == before + 2
 
 
 def test_an_officer_maps_a_concern_systems_own_report_and_loads_it(sample_db, chromium, new_page, tmp_path):
     """A report with its own headings and no saved profile: the page proposes the mapping, shows the preview,
     and Load stores it through that mapping (the AppTest of the same path: tests/test_pages_imports.py)."""
-    import shutil
-
-    import duckdb
-
-    db = tmp_path / "store.duckdb"
-    shutil.copy(sample_db, db)
-    shutil.copy(f"{sample_db}.key", f"{db}.key")
-    report_file = tmp_path / "quarterly_concern_report.csv"   # no saved profile matches this name
+    db = copy_of_store(sample_db, tmp_path / "store")
+    export = tmp_path / "quarterly_concern_report.csv"   # no saved profile matches this name
     source = h.ROOT / "sample_data" / "exports" / "myconcern_report_2022-23.csv"
-    report_file.write_text(source.read_text(encoding="utf-8").replace("MC-000", "MC-900"), encoding="utf-8")
-    before = duckdb.connect(str(db), read_only=True).execute("select count(*) from concerns").fetchone()[0]
-    server = StreamlitServer("imports-mapped", db).start()
-    try:
-        page = new_page()
-        h.open_page(page, server.url, "imports")
-        page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(report_file))
-        h.settle(page)
-        expect(page.get_by_text("Table: proposed mapping of quarterly_concern_report.csv")).to_be_visible()
-        expect(page.get_by_text("239 rows would be loaded and 2 quarantined", exact=False)).to_be_visible()
-        page.get_by_role("button", name="Load 1 file into the store").click()
-        h.settle(page, timeout=120_000)
-        report = page.locator('[data-testid="stCode"]').first.inner_text()
-        assert "1 files: 239 rows loaded, 2 rows quarantined, 0 files rejected." in report, report
-        assert not h.exceptions(page)
-    finally:
-        server.stop()
-    after = duckdb.connect(str(db), read_only=True).execute("select count(*) from concerns").fetchone()[0]
-    assert after == before + 239
+    export.write_text(source.read_text(encoding="utf-8").replace("MC-000", "MC-900"), encoding="utf-8")
+    before = concerns_in(db)
+    report = load_through_imports(new_page, db, export, "imports-mapped",
+                                  "239 rows would be loaded and 2 quarantined")
+    assert "1 files: 239 rows loaded, 2 rows quarantined, 0 files rejected." in report, report
+    assert concerns_in(db) == before + 239
