@@ -245,7 +245,7 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, kind: Kind | None = No
     progress(f"Reading {name}", 0.0)
     try:
         # into temp tables, before the transaction: a failed attempt of DuckDB's reader must not abort it
-        read = read_export(con, path, kind) if profile is None else read_export(con, path, profile=profile)
+        read = read_export(con, path, kind, profile=profile)
     except FileRejected as exc:
         _drop_work_tables(con)
         return FileReport(name, kind.name, "rejected", message=exc.message)

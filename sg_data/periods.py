@@ -114,6 +114,11 @@ def quarters_between(first: dt.date, last: dt.date) -> list[Period]:
     return out
 
 
+def overlaps(period: Period, first: dt.date | None, last: dt.date | None) -> bool:
+    """Whether any day of the period falls from `first` to `last` (none where there is no data at all)."""
+    return first is not None and last is not None and period.end >= first and period.start <= last
+
+
 def is_complete(period: Period, as_of: dt.date | None) -> bool:
     """Whether the data's as-of day reaches the period's last day (no data at all: nothing to be partial)."""
     return as_of is None or as_of >= period.end

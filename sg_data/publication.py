@@ -38,7 +38,7 @@ import pandas as pd
 
 from . import catalog, disclosure, queries
 from .catalog import BAND_STATUS, OUTCOME_GROUPS, PEOPLE, PROCESS, STAFF, STATUS_GROUPS, STATUSES, Table
-from .periods import Period, parse
+from .periods import Period, overlaps, parse
 
 DEFAULT_THRESHOLD = 5
 DEFAULT_MIN_GROUP = 10
@@ -86,8 +86,7 @@ def time_keys(figures) -> dict[str, list]:
     """
     labels = figures.period_labels()
     cov = figures.coverage()
-    covered = [lab for lab in labels
-               if cov["first"] and parse(lab).end >= cov["first"] and parse(lab).start <= cov["last"]]
+    covered = [lab for lab in labels if overlaps(parse(lab), cov["first"], cov["last"])]
     snaps = figures.get("training_snapshots")
     return {
         "period": covered,

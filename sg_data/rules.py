@@ -224,10 +224,10 @@ def identity_hits(kind: Kind) -> list[tuple[str, str, str]]:
     patterns run once per distinct value rather than once per row."""
     from . import identity
 
+    cases = ", ".join(f"case when coalesce(({cond}), false) then '{rule}' end"
+                      for rule, cond in identity.sql_conditions("v").items())
     out = []
     for f in free_text(kind):
-        cases = ", ".join(f"case when coalesce(({cond}), false) then '{rule}' end"
-                          for rule, cond in identity.sql_conditions("v").items())
         table = hits_table(f)
         fill = (f"create or replace temp table {table} as select v, list_filter([{cases}], lambda x: x is not null) "
                 f"as hits from (select distinct {_raw(f)} as v from _parsed where {_raw(f)} is not null)")
@@ -241,8 +241,9 @@ def identity_rules(kind: Kind) -> list[Rule]:
     Each rule reads its column's `identity_hits` table, joined beside the row."""
     from . import identity
 
+    codes = list(identity.default_screener().patterns)
     return [Rule(rule, f.name, identity.message(rule), f"list_contains({hits_table(f)}.hits, '{rule}')")
-            for f in free_text(kind) for rule in identity.sql_conditions(_raw(f))]
+            for f in free_text(kind) for rule in codes]
 
 
 def rules_for(kind: Kind, today: dt.date | None = None) -> list[Rule]:

@@ -184,10 +184,10 @@ def test_one_file_out_of_memory_is_reported_and_the_rest_still_load(tmp_path, mo
 
     real = loader.read_export
 
-    def read_export(con, path, kind=None, work=None):
+    def read_export(con, path, kind=None, work=None, profile=None):
         if path.name == "concerns_semicolon.csv":
             raise duckdb.OutOfMemoryException("Out of Memory Error: could not allocate block of size 256KB")
-        return real(con, path, kind, work)
+        return real(con, path, kind, work, profile)
 
     monkeypatch.setattr(loader, "read_export", read_export)
     src = folder(tmp_path, "concerns_bom.csv", "concerns_semicolon.csv", "concerns_trailing.csv")

@@ -12,7 +12,7 @@ from ..figures import DEFAULT_TARGET_HOURS
 from ..periods import PeriodError, parse
 from ..stats import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED, Share
 from ..views.self_assessment import ORDER as RATING_ORDER
-from .model import Bullets, Chart, Document, Heading, NO_DATA, Paragraph, SOURCE_WORDS, Table
+from .model import Bullets, Chart, Document, Heading, NO_DATA, Paragraph, SECTION_HEADINGS, SOURCE_WORDS, Table
 from .text import _Figures, _date, _long_date, _timestamp, _who, _words
 from .printing import _bar_frame, _share_frame
 
@@ -22,7 +22,7 @@ from .printing import _bar_frame, _share_frame
 #: the briefing's lengths: a cabinet member's few pages, or the full pack
 DETAILS = ("summary", "full")
 #: the sections of the full pack that the summary shortens to their sentences and first chart or table
-AREAS = ("Concerns raised", "Review timeliness", "Training coverage", "Staff survey", "Self-assessment", "Outcomes")
+AREAS = SECTION_HEADINGS[1:-1]
 
 
 class _Builder:

@@ -7,6 +7,7 @@ from typing import Optional
 import pandas as pd
 
 from .. import present
+from ..periods import overlaps
 from ..present import NOT_RECORDED, is_missing
 from ..stats import SUPPRESSED, Share
 
@@ -43,7 +44,7 @@ def share_item(row, count_col: str, of_col: str, base: Optional[dict] = None) ->
 def covers(figures, period) -> bool:
     """Whether the concern export covers any of the period: outside it there is no count at all ([x]), not 0."""
     cov = figures.coverage()
-    return bool(cov["first"]) and period.end >= cov["first"] and period.start <= cov["last"]
+    return overlaps(period, cov["first"], cov["last"])
 
 
 def not_covered_words(figures, period) -> str:

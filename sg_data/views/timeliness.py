@@ -160,19 +160,22 @@ def bands_summary(bands: pd.DataFrame, period: Period) -> tuple[object, str]:
                       "24 hours.")
 
 
-def overdue_list(overdue: pd.DataFrame) -> pd.DataFrame:
-    shown = overdue[["concern_id", "raised_at", "service", "category", "hours_waiting"]].rename(
+def _waiting(frame: pd.DataFrame, hours: list[str]) -> pd.DataFrame:
+    """Concerns not yet reviewed, by reference only (no personal details), in the mart's order."""
+    shown = frame[["concern_id", "raised_at", "service", "category", *hours]].rename(
         columns={"concern_id": "reference"})
     shown["raised_at"] = pd.to_datetime(shown["raised_at"]).dt.strftime("%d %b %Y %H:%M")
     return shown
+
+
+def overdue_list(overdue: pd.DataFrame) -> pd.DataFrame:
+    """Concerns past the target and not reviewed, longest waiting first."""
+    return _waiting(overdue, ["hours_waiting"])
 
 
 def due_list(due: pd.DataFrame) -> pd.DataFrame:
-    """Concerns whose review clock is still running, least time left first (reference only)."""
-    shown = due[["concern_id", "raised_at", "service", "category", "hours_waiting", "hours_left"]].rename(
-        columns={"concern_id": "reference"})
-    shown["raised_at"] = pd.to_datetime(shown["raised_at"]).dt.strftime("%d %b %Y %H:%M")
-    return shown
+    """Concerns whose review clock is still running, least time left first."""
+    return _waiting(due, ["hours_waiting", "hours_left"])
 
 
 def due_words(due: pd.DataFrame, target: int) -> str:

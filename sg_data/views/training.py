@@ -10,8 +10,8 @@ from ..periods import Period
 from ..present import is_missing
 from .. import present
 from ..stats import describe_change
-from .common import (_sum_or_na, count_text, first_row, share_item, share_label, share_of, total, value, with_flags,
-                     with_shares)
+from .common import (_sum_or_na, count_text, first_row, in_order, share_item, share_label, share_of, total, value,
+                     with_flags, with_shares)
 
 
 def section(figures, period: Period) -> Optional[dict]:
@@ -95,7 +95,7 @@ def expiring_by_service(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame[["service", "people_expiring_soon"]
                 + [c for c in frame.columns if c == "people_expiring_soon_suppressed"]].copy()
     if "people_expiring_soon_suppressed" in out.columns:
-        return out.sort_values("service").reset_index(drop=True)
+        return in_order(out, "service", "people_expiring_soon", suppressed=True)
     out["_sort"] = out["people_expiring_soon"].astype("Float64").fillna(-1)
     out = out.sort_values(["_sort", "service"], ascending=[False, True]).drop(columns="_sort")
     return out.reset_index(drop=True)
@@ -256,13 +256,12 @@ def expiring(service_frame: pd.DataFrame, snapshot) -> tuple[pd.DataFrame, pd.Da
 def expiring_within_30_days(service_frame: pd.DataFrame, snapshot) -> tuple[pd.DataFrame, str]:
     """Officers' reminder list: people with a required course expiring within 30 days of the snapshot, by
     service (the services that have any), most first; and its sentence."""
-    frame = service_frame[service_frame["people_expiring_30_days"].fillna(0) > 0]
-    frame = frame.sort_values(["people_expiring_30_days", "service"], ascending=[False, True])
+    frame = in_order(service_frame, "service", "people_expiring_30_days", suppressed=False)
     table = frame[["service", "people_expiring_30_days"]].astype({"people_expiring_30_days": "Int64"})
     people = int(table["people_expiring_30_days"].sum())
     if not people:
         return table, f"No one has a required course that expires within 30 days of {present.date(snapshot)}."
-    return table.reset_index(drop=True), (
+    return table, (
         f"{people:,} {'person has' if people == 1 else 'people have'} a required course that expires within 30 days "
         f"of {present.date(snapshot)}, in {len(table):,} service{'s' if len(table) != 1 else ''}: remind them "
         "before it lapses.")
