@@ -58,7 +58,7 @@ else:  # not st.stop(): under AppTest the run after a stopped run lost the sideb
             summary, table, f"concerns by service and category {period.label}",
             caption="Each cell is the number of concerns a service raised in a category; darker cells hold more.")
 
-    st.header("Concerns by quarter")
+    st.header(f"Concerns by category over {vm.TREND_QUARTERS} quarters")
     choice = st.segmented_control("Break the quarters down by", list(BREAKDOWNS), default="Council category",
                                   key="concerns_breakdown",
                                   help="Council category: the category as recorded. Statutory category: the Care Act "
@@ -71,13 +71,12 @@ else:  # not st.stop(): under AppTest the run after a stopped run lost the sideb
         st.info(f"No concerns were recorded in the {vm.TREND_QUARTERS} quarters to {period.label}.")
     else:
         ui.chart_block(
-            charts.stacked_counts(trend.grouped, "quarter_label", "concerns", BREAKDOWNS[choice or "Council category"],
-                                  f"Concerns by quarter and {series_name}, {trend.labels[0]} to {trend.labels[-1]}",
-                                  "Concerns", x_title="Quarter", series_title=choice or "Council category"),
+            charts.fit_width(charts.bar_chart(trend.grouped, BREAKDOWNS[choice or "Council category"], "concerns",
+                                              f"Concerns by {series_name}, {trend.labels[0]} to {trend.labels[-1]}",
+                                              "Concerns", category_title=choice or "Council category")),
             trend.summary, trend.table, f"concerns by quarter and {series_name}",
-            caption=(f"The {vm.TREND_SERIES} largest {series_name.replace('category', 'categories')} over these "
-                     f"quarters have a colour each; the rest are grouped as {vm.OTHER}. The total is written above "
-                     "each bar."))
+            caption="Each bar is the concerns over these quarters, largest first, with the number written at its end; "
+                    "the table gives every category in every quarter and each quarter's total.")
         if f.services:
             st.caption("This trend covers all services: the services filter does not apply to it.")
 

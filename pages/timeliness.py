@@ -108,10 +108,10 @@ else:  # not st.stop(): under AppTest the run after a stopped run lost the sideb
         ui.chart_block(
             charts.fit_width(charts.share_chart(vm.drawn(rated), "service",
                                                 f"Share reviewed within {target} hours by service, {period.label}",
-                                                category_title="Service")),
+                                                category_title="Service", reference=vm.reference(now, f.services))),
             summary, table, f"reviewed within target by service {period.label}",
             caption="Each diamond is a service's share; the line either side is its 95% confidence interval. "
-                    "Small services have wide intervals.")
+                    "Small services have wide intervals. The dashed line is the share of all the services together.")
         st.subheader("Hours to review, by service")
         st.caption("Medians and 90th percentiles are per service: they cannot be added or averaged across services.")
         ui.data_table(vm.medians(by_service), f"hours to review by service {period.label}")

@@ -8,6 +8,12 @@ has the number written on it, so colour is never the only signal.
 
 from __future__ import annotations
 
+import json
+import math
+import re
+import textwrap
+from typing import Iterable, Optional
+
 import altair as alt
 import pandas as pd
 
@@ -19,6 +25,16 @@ RATING_COLOURS = {"Blue": "#12436D", "Green": "#00703C", "Amber": "#F4B400", "Re
 RATING_TEXT = {"Blue": "white", "Green": "white", "Amber": "black", "Red": "white", "Not assessed": "black"}
 FONT = "Arial, Liberation Sans, Helvetica, sans-serif"
 WIDTH = 640
+#: the longest line of a chart title: 15 px bold text this long fits a 390 px phone and an A4 column
+TITLE_CHARS = 36
+#: the longest line of an axis label: longer names wrap onto more lines rather than being cut
+LABEL_CHARS = 22
+#: the height of a row of bars or intervals: the figure is written on a line of its own above the mark
+ROW = 38
+#: a figure above a bar's end: ending there on a long bar, starting there on a short one (`_long`), so inside the plot
+ABOVE_END = alt.ExprRef(expr="datum._long ? 'right' : 'left'")
+#: the reference rule on a share chart (a target, or the council-wide share)
+REFERENCE_COLOUR = GSS_PALETTE[3]
 
 
 def _config(chart: alt.Chart) -> alt.Chart:
@@ -26,10 +42,71 @@ def _config(chart: alt.Chart) -> alt.Chart:
     # Vega-Lite cannot fit a faceted chart: with autosize it draws it 0 pixels wide, so it keeps its width.
     if not isinstance(chart, alt.FacetChart):
         chart = chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
-    return (chart.configure_axis(labelFont=FONT, titleFont=FONT, labelFontSize=12, titleFontSize=13, labelLimit=260)
-            .configure_title(font=FONT, fontSize=15, anchor="start")
-            .configure_legend(labelFont=FONT, titleFont=FONT, labelFontSize=12, titleFontSize=12, orient="bottom")
+    for part in [chart, *(getattr(chart, "layer", None) or [])]:
+        if isinstance(part.title, str):
+            part.title = chart_title(part.title)
+    # no limit cuts a label, title or legend entry short (limit 0): long ones are wrapped instead (wrap, labels)
+    return (chart.configure_axis(labelFont=FONT, titleFont=FONT, labelFontSize=12, titleFontSize=13, labelLimit=0,
+                                 titleLimit=0)
+            .configure_title(font=FONT, fontSize=15, anchor="start", limit=0)
+            .configure_legend(labelFont=FONT, titleFont=FONT, labelFontSize=12, titleFontSize=12, orient="bottom",
+                              direction="vertical", labelLimit=0, titleLimit=0)
             .configure_view(stroke=None))
+
+
+def wrap(text: str, width: int = TITLE_CHARS) -> list[str]:
+    """A title or label as lines of at most `width` characters, broken after a colon or comma where it can be,
+    so that "Concerns by service, 2023-24" keeps its phrases whole."""
+    clauses = [c for c in re.split(r"(?<=[:,;])\s+", str(text).strip()) if c]
+    lines: list[str] = []
+    for clause in clauses:
+        if lines and len(lines[-1]) + 1 + len(clause) <= width:
+            lines[-1] += " " + clause
+        else:
+            lines.extend(textwrap.wrap(clause, width, break_long_words=False) or [clause])
+    return lines or [""]
+
+
+def chart_title(text: str) -> str | alt.TitleParams:
+    """A chart title; a long one on more lines (Vega-Lite draws a list as lines), so none is ever cut off."""
+    lines = wrap(text)
+    return text if len(lines) == 1 else alt.TitleParams(text=lines)
+
+
+def labels(values: Iterable, width: int = LABEL_CHARS) -> dict:
+    """Axis settings that write each long category name on more lines (a lookup in `labelExpr`); {} if all fit."""
+    long = {str(v): wrap(str(v), width) for v in values if isinstance(v, str) and len(v) > width}
+    if not long:
+        return {}
+    return {"labelExpr": json.dumps(long, ensure_ascii=False) + "[datum.label] || datum.label"}
+
+
+def share_domain(values: Iterable, reference: Optional[float] = None, pad: float = 0.03) -> list[float]:
+    """The axis of a share chart fitted to its points, their intervals and the reference, with a little room
+    either side, on steps of 5 percentage points and never beyond 0% or 100%; 0% to 100% with nothing to draw."""
+    shown = [float(v) for v in values if v is not None and not pd.isna(v)]
+    if reference is not None:
+        shown.append(float(reference))
+    if not shown:
+        return [0.0, 1.0]
+    low, high = min(shown), max(shown)
+    room = max(pad, (high - low) * 0.05)
+    return [max(0.0, math.floor((low - room) * 20) / 20), min(1.0, math.ceil((high + room) * 20) / 20)]
+
+
+def _reference(value: float, name: str, axis: str, scale: alt.Scale) -> alt.LayerChart:
+    """A dashed rule at a target or reference share, its name and value written at its end: not colour alone."""
+    frame = pd.DataFrame({"_ref": [value], "_ref_label": [f"{name} {value:.0%}"]})
+    enc = alt.X if axis == "x" else alt.Y
+    rule = alt.Chart(frame).mark_rule(color=REFERENCE_COLOUR, strokeWidth=1.5, strokeDash=[6, 3]).encode(
+        **{axis: enc("_ref:Q", scale=scale)})
+    where = ({"y": alt.value(0), "align": "left", "dx": 4, "baseline": "top"} if axis == "x"
+             else {"x": alt.value(0), "align": "left", "dy": -4, "baseline": "bottom"})
+    text = alt.Chart(frame).mark_text(font=FONT, fontSize=11, color="#0b0c0c", fontWeight="bold",
+                                      align=where.pop("align"), baseline=where.pop("baseline"),
+                                      **{k: where.pop(k) for k in ("dx", "dy") if k in where}).encode(
+        **{axis: enc("_ref:Q", scale=scale)}, text="_ref_label:N", **where)
+    return rule + text
 
 
 def _label(df: pd.DataFrame, value: str, label: str | None) -> pd.DataFrame:
@@ -45,18 +122,24 @@ def _label(df: pd.DataFrame, value: str, label: str | None) -> pd.DataFrame:
 
 def bar_chart(df: pd.DataFrame, category: str, value: str, title: str, value_title: str,
               category_title: str | None = None, label: str | None = None, colour: str = GSS_PALETTE[0]) -> alt.Chart:
-    """Horizontal bars, largest first (the order of the frame), value written at the end of each bar."""
+    """Horizontal bars, largest first (the order of the frame), value written just above the end of each bar.
+
+    The value ends at the end of a long bar and starts at the end of a short one, so it stays inside the plot
+    however narrow the chart is drawn.
+    """
     data = _label(df, value, label)
     data[value] = data[value].astype("Float64").fillna(0)
+    data["_long"] = data[value] >= data[value].max() / 2 if len(data) else []
     order = data[category].tolist()
-    height = max(60, 26 * len(data))
+    height = max(60, ROW * len(data))
     base = alt.Chart(data, title=title).encode(
-        y=alt.Y(f"{category}:N", sort=order, title=category_title or category.replace("_", " ").capitalize()),
+        y=alt.Y(f"{category}:N", sort=order, title=category_title or category.replace("_", " ").capitalize(),
+                axis=alt.Axis(**labels(order))),
         x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=",.0f", tickMinStep=1)),
         tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip("_label:N", title=value_title)],
     )
-    bars = base.mark_bar(color=colour)
-    text = base.mark_text(align="left", dx=4, font=FONT, fontSize=12, color="#0b0c0c").encode(text="_label:N")
+    bars = base.mark_bar(color=colour, size=14)
+    text = base.mark_text(align=ABOVE_END, dy=-14, font=FONT, fontSize=12, color="#0b0c0c").encode(text="_label:N")
     return _config((bars + text).properties(width=WIDTH, height=height))
 
 
@@ -68,8 +151,9 @@ def heatmap(df: pd.DataFrame, x: str, y: str, value: str, title: str, value_titl
     x_order = data.groupby(x)[value].sum().sort_values(ascending=False).index.tolist()
     y_order = data.groupby(y)[value].sum().sort_values(ascending=False).index.tolist()
     base = alt.Chart(data, title=title).encode(
-        x=alt.X(f"{x}:N", sort=x_order, title=x.replace("_", " ").capitalize(), axis=alt.Axis(labelAngle=-40)),
-        y=alt.Y(f"{y}:N", sort=y_order, title=y.replace("_", " ").capitalize()),
+        x=alt.X(f"{x}:N", sort=x_order, title=x.replace("_", " ").capitalize(),
+                axis=alt.Axis(labelAngle=-40, **labels(x_order))),
+        y=alt.Y(f"{y}:N", sort=y_order, title=y.replace("_", " ").capitalize(), axis=alt.Axis(**labels(y_order))),
         tooltip=[alt.Tooltip(f"{x}:N"), alt.Tooltip(f"{y}:N"), alt.Tooltip("_label:N", title=value_title)],
     )
     rect = base.mark_rect(stroke="white").encode(
@@ -96,44 +180,37 @@ def line_chart(df: pd.DataFrame, x: str, y: str, title: str, y_title: str, serie
     return _config(chart.properties(width=WIDTH, height=280))
 
 
-def stacked_bars(df: pd.DataFrame, x: str, y: str, series: str, title: str, y_title: str,
-                 x_title: str | None = None) -> alt.Chart:
-    """Counts over time split by a series; the total is written above each bar."""
-    totals = df.groupby(x, sort=False, as_index=False)[y].sum()
-    totals["_label"] = totals[y].map(lambda v: f"{v:,.0f}")
-    order = df[x].drop_duplicates().tolist()
-    bars = alt.Chart(df, title=title).mark_bar().encode(
-        x=alt.X(f"{x}:N", sort=order, title=x_title or x.replace("_", " ").capitalize(), axis=alt.Axis(labelAngle=-40)),
-        y=alt.Y(f"{y}:Q", title=y_title),
-        color=alt.Color(f"{series}:N", scale=alt.Scale(range=GSS_PALETTE + ["#7F7F7F", "#B3B3B3", "#5694CA", "#F5A6C6"]),
-                        title=series.replace("_", " ").capitalize()),
-        tooltip=[alt.Tooltip(f"{x}:N"), alt.Tooltip(f"{series}:N"), alt.Tooltip(f"{y}:Q")],
-    )
-    text = alt.Chart(totals).mark_text(dy=-6, font=FONT, fontSize=11).encode(
-        x=alt.X(f"{x}:N", sort=order), y=alt.Y(f"{y}:Q"), text="_label:N")
-    return _config((bars + text).properties(width=WIDTH, height=300))
-
-
 def share_chart(df: pd.DataFrame, category: str, title: str, share: str = "share", low: str = "low",
                 high: str = "high", label: str = "label", series: str | None = None,
-                category_title: str | None = None) -> alt.Chart:
-    """Shares as points with their 95% interval as a bar either side; the share written beside each point."""
-    y = alt.Y(f"{category}:N", sort=None, title=category_title or category.replace("_", " ").capitalize())
+                category_title: str | None = None, reference: Optional[tuple[float, str]] = None) -> alt.Chart:
+    """Shares as points with their 95% interval as a bar either side; the figure written above each row.
+
+    The axis is fitted to the intervals (`share_domain`), not 0% to 100%; `reference` (a share and its name, such as
+    a target or the council-wide share) is drawn as a labelled dashed rule.
+    """
+    data = _share_floats(df, (share, low, high))
+    order = data[category].drop_duplicates().tolist()
+    domain = share_domain([*data[low], *data[high], *data[share]], reference[0] if reference else None)
+    scale = alt.Scale(domain=domain, nice=False)
+    y = alt.Y(f"{category}:N", sort=order, title=category_title or category.replace("_", " ").capitalize(),
+              axis=alt.Axis(**labels(order)))
     enc = {"y": y}
     if series:
         enc["yOffset"] = alt.YOffset(f"{series}:N")
         enc["color"] = alt.Color(f"{series}:N", scale=alt.Scale(range=GSS_PALETTE), title=series.replace("_", " ").capitalize())
-    base = alt.Chart(df, title=title).encode(**enc)
+    base = alt.Chart(data, title=title).encode(**enc)
     rule = base.mark_rule(strokeWidth=2).encode(
-        x=alt.X(f"{low}:Q", title="Share (with 95% confidence interval)", scale=alt.Scale(domain=[0, 1]),
+        x=alt.X(f"{low}:Q", title="Share (with 95% confidence interval)", scale=scale,
                 axis=alt.Axis(format="%")), x2=f"{high}:Q")
     point = base.mark_point(filled=True, size=70, shape="diamond").encode(
-        x=alt.X(f"{share}:Q"), tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{label}:N", title="Figure")]
+        x=alt.X(f"{share}:Q", scale=scale),
+        tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{label}:N", title="Figure")]
         + ([alt.Tooltip(f"{series}:N")] if series else []))
-    text = base.mark_text(align="left", dx=8, font=FONT, fontSize=11, color="#0b0c0c").encode(
-        x=alt.X(f"{high}:Q"), text=f"{label}:N")
-    n = df[category].nunique() * (df[series].nunique() if series else 1)
-    return _config((rule + point + text).properties(width=WIDTH, height=max(80, 26 * n)))
+    text = base.mark_text(align="left", dx=4, dy=-13, font=FONT, fontSize=11, color="#0b0c0c").encode(
+        x=alt.value(0), text=f"{label}:N")
+    layers = [rule, point, text] + ([_reference(*reference, "x", scale)] if reference else [])
+    n = len(order) * (data[series].nunique() if series else 1)
+    return _config(alt.layer(*layers).properties(width=WIDTH, height=max(80, ROW * n)))
 
 
 def rating_matrix(df: pd.DataFrame, x: str, y: str, rating: str, title: str, text: str | None = None) -> alt.Chart:
@@ -146,7 +223,7 @@ def rating_matrix(df: pd.DataFrame, x: str, y: str, rating: str, title: str, tex
     y_order = data[y].drop_duplicates().tolist()
     base = alt.Chart(data, title=title).encode(
         x=alt.X(f"{x}:N", sort=x_order, title=x.replace("_", " ").capitalize(), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y(f"{y}:N", sort=y_order, title=None),
+        y=alt.Y(f"{y}:N", sort=y_order, title=None, axis=alt.Axis(**labels(y_order))),
         tooltip=[alt.Tooltip(f"{x}:N"), alt.Tooltip(f"{y}:N"), alt.Tooltip("_text:N", title="Rating")],
     )
     rect = base.mark_rect(stroke="white", strokeWidth=2).encode(color=alt.Color(f"{rating}:N", scale=scale, title="Rating"))
@@ -174,62 +251,28 @@ def histogram(df: pd.DataFrame, band: str, value: str, title: str, value_title: 
     return _config((bars + text).properties(width=WIDTH, height=260))
 
 
-def stacked_counts(df: pd.DataFrame, x: str, y: str, series: str, title: str, y_title: str,
-                   x_title: str | None = None, series_title: str | None = None) -> alt.Chart:
-    """Counts over time split by a series, the total written above each bar; `[c]` where a part is suppressed.
-
-    Like `stacked_bars`, but a bar with a suppressed (NA) part gets `[c]` for its total rather than the
-    sum of the parts that are shown, which would understate it. Series keep the frame's order.
-    """
-    data = df.copy()
-    order = data[x].drop_duplicates().tolist()
-    series_order = data[series].drop_duplicates().tolist()
-    totals = (data.groupby(x, sort=False)[y]
-              .agg(lambda s: pd.NA if s.isna().any() else s.sum()).reset_index())
-    totals["_label"] = totals[y].map(lambda v: "[c]" if pd.isna(v) else f"{v:,.0f}")
-    known = data.assign(_v=data[y].astype("Float64").fillna(0)).groupby(x, sort=False)["_v"].sum()
-    totals["_top"] = totals[x].map(known).astype(float)
-    data["_label"] = data[y].map(lambda v: "[c]" if pd.isna(v) else f"{v:,.0f}")
-    data[y] = data[y].astype("Float64")
-    data["_order"] = data[series].map({s: i for i, s in enumerate(series_order)})
-    palette = GSS_PALETTE + ["#7F7F7F", "#B3B3B3", "#5694CA", "#F5A6C6"]
-    bars = alt.Chart(data, title=title).mark_bar(stroke="white", strokeWidth=0.5).encode(
-        x=alt.X(f"{x}:N", sort=order, title=x_title or x.replace("_", " ").capitalize(), axis=alt.Axis(labelAngle=-40)),
-        y=alt.Y(f"{y}:Q", title=y_title),
-        color=alt.Color(f"{series}:N", sort=series_order, scale=alt.Scale(range=palette),
-                        title=series_title or series.replace("_", " ").capitalize(),
-                        legend=alt.Legend(columns=2, labelLimit=360)),
-        order=alt.Order("_order:Q", sort="ascending"),
-        tooltip=[alt.Tooltip(f"{x}:N", title=x_title or x), alt.Tooltip(f"{series}:N", title=series_title or series),
-                 alt.Tooltip("_label:N", title=y_title)],
-    )
-    text = alt.Chart(totals).mark_text(dy=-6, font=FONT, fontSize=11, color="#0b0c0c").encode(
-        x=alt.X(f"{x}:N", sort=order), y=alt.Y("_top:Q"), text="_label:N")
-    return fit_width(_config((bars + text).properties(width=WIDTH, height=320)))
-
-
 def share_trend(df: pd.DataFrame, x: str, title: str, share: str = "share", low: str = "low", high: str = "high",
-                label: str = "label", y_title: str = "Share", x_title: str | None = None) -> alt.Chart:
+                label: str = "label", y_title: str = "Share", x_title: str | None = None,
+                reference: Optional[tuple[float, str]] = None) -> alt.Chart:
     """A share over time: a line through the points, the 95% interval as a shaded band, the share written on each point.
 
     `label` is the text written above each point (for example "92%"); a row whose share is NA (suppressed)
-    has no point (its table row says [c]).
+    has no point (its table row says [c]). The axis is fitted to the band (`share_domain`); `reference` (a share
+    and its name) is drawn as a labelled dashed rule.
     """
-    data = df.copy()
-    for col in (share, low, high):
-        data[col] = pd.to_numeric(data[col], errors="coerce").astype(float)
+    data = _share_floats(df, (share, low, high))
     order = data[x].drop_duplicates().tolist()
-    floor = data[low].min()
-    lower = 0.0 if pd.isna(floor) else max(0.0, (int(floor * 10) / 10))
+    domain = share_domain([*data[low], *data[high], *data[share]], reference[0] if reference else None)
+    scale = alt.Scale(domain=domain, nice=False)
     xs = alt.X(f"{x}:N", sort=order, title=x_title or x.replace("_", " ").capitalize(), axis=alt.Axis(labelAngle=-40))
-    ys = alt.Y(f"{share}:Q", title=y_title, scale=alt.Scale(domain=[lower, 1]), axis=alt.Axis(format="%"))
+    ys = alt.Y(f"{share}:Q", title=y_title, scale=scale, axis=alt.Axis(format="%"))
     base = alt.Chart(data, title=title).encode(x=xs)
-    band = base.mark_area(opacity=0.25, color=GSS_PALETTE[0]).encode(
-        y=alt.Y(f"{low}:Q", scale=alt.Scale(domain=[lower, 1])), y2=f"{high}:Q")
+    band = base.mark_area(opacity=0.25, color=GSS_PALETTE[0]).encode(y=alt.Y(f"{low}:Q", scale=scale), y2=f"{high}:Q")
     line = base.mark_line(color=GSS_PALETTE[0], point=alt.OverlayMarkDef(size=60, filled=True)).encode(
         y=ys, tooltip=[alt.Tooltip(f"{x}:N", title=x_title or x), alt.Tooltip(f"{label}:N", title="Figure")])
     text = base.mark_text(dy=-10, font=FONT, fontSize=11, color="#0b0c0c").encode(y=ys, text=f"{label}:N")
-    return fit_width(_config((band + line + text).properties(width=WIDTH, height=300)))
+    layers = [band, line, text] + ([_reference(*reference, "y", scale)] if reference else [])
+    return fit_width(_config(alt.layer(*layers).properties(width=WIDTH, height=300)))
 
 
 #: shapes for series, so that colour is never the only signal (Vega-Lite shape names)
@@ -255,26 +298,27 @@ def _share_floats(df: pd.DataFrame, cols: tuple[str, ...]) -> pd.DataFrame:
 
 def share_points(df: pd.DataFrame, category: str, title: str, share: str = "share", low: str = "low",
                  high: str = "high", label: str = "label", series: str | None = None,
-                 category_title: str | None = None, value_title: str = "Share (with 95% confidence interval)"
-                 ) -> alt.Chart:
-    """Shares as points with their 95% interval, the figure ("13 of 27, 48% (31%-66%)") written beside each.
+                 category_title: str | None = None, value_title: str = "Share (with 95% confidence interval)",
+                 reference: Optional[tuple[float, str]] = None) -> alt.Chart:
+    """Shares as points with their 95% interval, the figure ("13 of 27, 48% (31%-66%)") written above each row.
 
     Like `share_chart`, but a row whose share is NA (suppressed, or 0 of 0) still gets its label (`[c]`)
     written at the left, and a series is told apart by shape as well as colour. Rows keep the frame's order.
+    The axis is fitted to the intervals (`share_domain`); `reference` (a share and its name) is a labelled rule.
     """
     data = _share_floats(df, (share, low, high))
-    data["_text_x"] = data[high].fillna(0.0)
+    domain = share_domain([*data[low], *data[high], *data[share]], reference[0] if reference else None)
     order = data[category].drop_duplicates().tolist()
     enc = {"y": alt.Y(f"{category}:N", sort=order,
                       title=(category_title or None) if category_title is not None
-                      else category.replace("_", " ").capitalize())}
+                      else category.replace("_", " ").capitalize(), axis=alt.Axis(**labels(order)))}
     if series:
         s_title = series.replace("_", " ").capitalize()
         s_order = data[series].drop_duplicates().tolist()
         enc["yOffset"] = alt.YOffset(f"{series}:N", sort=s_order)
         enc["color"] = alt.Color(f"{series}:N", sort=s_order, scale=alt.Scale(range=GSS_PALETTE), title=s_title)
     base = alt.Chart(data, title=title).encode(**enc)
-    x_scale = alt.Scale(domain=[0, 1])
+    x_scale = alt.Scale(domain=domain, nice=False)
     rule = base.mark_rule(strokeWidth=2, color=GSS_PALETTE[0]).encode(
         x=alt.X(f"{low}:Q", title=value_title, scale=x_scale, axis=alt.Axis(format="%")), x2=f"{high}:Q")
     point_enc = {"x": alt.X(f"{share}:Q", scale=x_scale),
@@ -284,20 +328,23 @@ def share_points(df: pd.DataFrame, category: str, title: str, share: str = "shar
         point_enc["shape"] = alt.Shape(f"{series}:N", sort=data[series].drop_duplicates().tolist(),
                                        scale=alt.Scale(range=SERIES_SHAPES), title=series.replace("_", " ").capitalize())
     point = base.mark_point(filled=True, size=80, color=GSS_PALETTE[0], opacity=1).encode(**point_enc)
-    text = base.mark_text(align="left", dx=8, font=FONT, fontSize=11, color="#0b0c0c").encode(
-        x=alt.X("_text_x:Q", scale=x_scale), text=f"{label}:N")
+    text = base.mark_text(align="left", dx=4, dy=-13, font=FONT, fontSize=11, color="#0b0c0c").encode(
+        x=alt.value(0), text=f"{label}:N")
     n = len(order) * (data[series].nunique() if series else 1)
-    return fit_width(_config((rule + point + text).properties(width=WIDTH, height=max(40, 30 * n))))
+    layers = [rule, point, text] + ([_reference(*reference, "x", x_scale)] if reference else [])
+    return fit_width(_config(alt.layer(*layers).properties(width=WIDTH, height=max(40, ROW * n))))
 
 
 def share_lines(df: pd.DataFrame, x: str, title: str, series: str | None = None, facet: str | None = None,
                 share: str = "share", low: str = "low", high: str = "high", label: str = "label",
                 y_title: str = "Share (95% confidence interval)", x_title: str | None = None,
-                series_title: str | None = None, facet_title: str | None = None, height: int = 260) -> alt.Chart:
+                series_title: str | None = None, facet_title: str | None = None, height: int = 260,
+                reference: Optional[tuple[float, str]] = None) -> alt.Chart:
     """Shares over time: points on a line per series (a shape as well as a colour), each point's 95% interval as
     a vertical bar. A row whose share is NA (suppressed) gets `[c]` written at the foot of the chart.
 
-    With `facet`, one small panel per facet value (for example one per survey question), same scales.
+    With `facet`, one small panel per facet value (for example one per survey question), same scales. The axis is
+    fitted to the intervals (`share_domain`); `reference` (a share and its name) is a labelled rule.
     """
     data = _share_floats(df, (share, low, high))
     data["_na"] = data[share].isna()
@@ -307,7 +354,8 @@ def share_lines(df: pd.DataFrame, x: str, title: str, series: str | None = None,
     s_title = series_title or (series.replace("_", " ").capitalize() if series else None)
     x_enc = alt.X(f"{x}:N", sort=order, title=x_title or x.replace("_", " ").capitalize(),
                   axis=alt.Axis(labelAngle=-40))
-    y_scale = alt.Scale(domain=[0, 1])
+    domain = share_domain([*data[low], *data[high], *data[share]], reference[0] if reference else None)
+    y_scale = alt.Scale(domain=domain, nice=False)
     tooltip = [alt.Tooltip(f"{x}:N", title=x_title or x), alt.Tooltip(f"{label}:N", title="Figure")]
     extra = {}
     if series:
@@ -328,14 +376,15 @@ def share_lines(df: pd.DataFrame, x: str, title: str, series: str | None = None,
     point = base.mark_point(filled=True, size=70, opacity=1, color=GSS_PALETTE[0]).encode(
         y=alt.Y(f"{share}:Q", scale=y_scale), tooltip=tooltip, **point_extra)
     marker = alt.Chart().transform_filter("datum._na").mark_text(
-        font=FONT, fontSize=11, color="#0b0c0c", dy=-6).encode(x=x_enc, y=alt.datum(0), text="_c:N")
-    layers = alt.layer(rule, line, point, marker, data=data)
+        font=FONT, fontSize=11, color="#0b0c0c", dy=-6).encode(x=x_enc, y=alt.datum(domain[0]), text="_c:N")
+    parts = [rule, line, point, marker] + ([_reference(*reference, "y", y_scale)] if reference and not facet else [])
+    layers = alt.layer(*parts, data=data)
     if facet:
         chart = layers.properties(width=WIDTH, height=height).facet(
             row=alt.Row(f"{facet}:N", sort=data[facet].drop_duplicates().tolist(),
                         title=facet_title, header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start",
                                                              labelOrient="top", labelFont=FONT, labelFontSize=13,
-                                                             labelFontWeight="bold")),
+                                                             labelFontWeight="bold", labelLimit=0)),
             title=title, spacing=12)
         return _config(chart)
     return fit_width(_config(layers.properties(width=WIDTH, height=height, title=title)))
@@ -471,7 +520,8 @@ def funnel_plot(points: pd.DataFrame, curve: pd.DataFrame, rate: float, title: s
         tooltip=[alt.Tooltip("service:N", title="Service"), alt.Tooltip("headcount:Q", title="Headcount"),
                  alt.Tooltip("rate:Q", title="Concerns per 100 staff", format=".1f"),
                  alt.Tooltip("verdict:N", title="Against the council's rate")])
-    names = alt.Chart(points).mark_text(align="left", dx=8, font=FONT, fontSize=11, color="#0b0c0c").encode(
-        x=x, y=y, text="service:N")
+    names = alt.Chart(points).transform_joinaggregate(_most="max(headcount)").transform_calculate(
+        _long="datum.headcount > datum._most / 2").mark_text(
+        align=ABOVE_END, dy=-12, font=FONT, fontSize=11, color="#0b0c0c").encode(x=x, y=y, text="service:N")
     chart = alt.layer(limits, centre, dots, names).properties(width=WIDTH, height=340, title=title)
     return fit_width(_config(chart))

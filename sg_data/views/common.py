@@ -76,6 +76,35 @@ def in_order(frame: pd.DataFrame, name_col: str, count_col: str, suppressed: boo
     return shown.sort_values([count_col, name_col], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
+#: a chart of categories draws the few largest and adds the rest together (its table still lists every one)
+TOP_CATEGORIES = 5
+OTHER_CATEGORIES = "Other categories"
+
+
+def top_and_other(frame: pd.DataFrame, name_col: str, count_col: str, top: int = TOP_CATEGORIES,
+                  other: str = OTHER_CATEGORIES) -> tuple[pd.DataFrame, list[str]]:
+    """The `top` largest rows, largest first (then by name), and one row `other` adding up the rest; the names
+    grouped come back too. A hidden count ([c], <NA>) is never ranked among the largest, and the `other` row is
+    <NA> where any part of it is hidden (a sum of the parts shown would understate it)."""
+    ranked = (frame.assign(_n=frame[count_col].astype("Float64").fillna(-1))
+              .sort_values(["_n", name_col], ascending=[False, True], kind="stable"))
+    if len(ranked) <= top + 1:  # one row left over is shown as itself, not as a group of one
+        return ranked[[name_col, count_col]].reset_index(drop=True), []
+    rest = ranked.iloc[top:]
+    row = pd.DataFrame({name_col: [other], count_col: [total(rest[count_col])]})
+    out = pd.concat([ranked.iloc[:top][[name_col, count_col]], row], ignore_index=True)
+    out[count_col] = out[count_col].astype("Int64")
+    return out, rest[name_col].tolist()
+
+
+def grouping_words(grouped: list[str], noun: str = "categories", other: str = OTHER_CATEGORIES) -> str:
+    """The sentence that says what a chart of the largest few groups together, or "" when nothing is grouped."""
+    if not grouped:
+        return ""
+    return (f" The chart shows the {TOP_CATEGORIES} largest {noun} and adds the other {len(grouped)} together as "
+            f"{other}; the table lists every one.")
+
+
 # --- shares and counts that may have a hidden part --------------------------------------------------
 
 def share_of(count, of) -> Optional[Share]:

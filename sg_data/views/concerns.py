@@ -18,11 +18,10 @@ import pandas as pd
 from .. import periods, present
 from ..periods import Period, quarter_of
 from ..stats import SUPPRESSED, Share, describe_change
-from .common import count_item, covers, first_row, frame_total, in_order, keep, largest_first, share_item, value, with_flags
+from .common import (OTHER_CATEGORIES, count_item, covers, first_row, frame_total, grouping_words, in_order, keep,
+                     largest_first, share_item, top_and_other, value, with_flags)
 
 TREND_QUARTERS = 12  # three years of quarters: enough to see the season and the direction
-TREND_SERIES = 7  # the largest categories get a colour each; the rest are grouped
-OTHER = "All other categories"
 HIDDEN_NOTE = "counts that could identify people are hidden ([c])"
 
 
@@ -127,7 +126,8 @@ def by_service(frame: pd.DataFrame, period: Period, raised) -> tuple[pd.DataFram
 
 def service_category(cells: pd.DataFrame, by_service_frame: pd.DataFrame, by_category: pd.DataFrame,
                      period: Period, services: tuple, suppressed: bool) -> tuple[pd.DataFrame, pd.DataFrame, str]:
-    """The grid of services by categories: the cells to draw, the table and the sentence."""
+    """The grid of services by categories: the cells to draw (the largest few categories, the rest added together),
+    the table of every cell and the sentence."""
     if suppressed:
         cells = cells.sort_values(["service", "category"]).reset_index(drop=True)
     else:
@@ -152,7 +152,10 @@ def service_category(cells: pd.DataFrame, by_service_frame: pd.DataFrame, by_cat
                else f"Every count in this grid for {period.label} is hidden ([c]).")
     if parts and cells["concerns"].isna().any():
         summary = summary[:-1] + f"; {HIDDEN_NOTE}."
-    return cells, with_flags(cells[["service", "category", "concerns"]], ["concerns"]), summary
+    _, rest = top_and_other(by_category, "category", "concerns")
+    drawn = (cells.assign(category=cells["category"].where(~cells["category"].isin(rest), OTHER_CATEGORIES))
+             .groupby(["service", "category"], sort=False)["concerns"].agg(_sum_or_na).reset_index())
+    return drawn, with_flags(cells[["service", "category", "concerns"]], ["concerns"]), summary + grouping_words(rest)
 
 
 def trend_quarters(trend: pd.DataFrame, period: Period) -> list[str]:
@@ -173,25 +176,24 @@ def _sum_or_na(s: pd.Series):
 
 @dataclass(frozen=True)
 class Trend:
-    grouped: pd.DataFrame  # quarter_label, series, concerns: what the chart draws
-    table: pd.DataFrame
+    grouped: pd.DataFrame  # series, concerns over the quarters: the largest few, then the rest as one bar
+    table: pd.DataFrame  # every series in every quarter, with the quarter's total
     summary: str
-    order: list[str]
+    order: list[str]  # every series, largest first
     labels: list[str]
 
 
 def trend(frame: pd.DataFrame, labels: list[str], series: str, series_name: str) -> Optional[Trend]:
-    """Concerns per quarter by category (or statutory category), the largest few apart and the rest grouped."""
+    """Concerns over the quarters by category (or statutory category): bars for the largest few, largest first,
+    then the rest added together; the table gives every one in every quarter."""
     window = frame[frame["quarter_label"].isin(labels)]
     if window.empty:
         return None
     grouped = window.groupby(["quarter_label", series])["concerns"].agg(_sum_or_na).reset_index()
-    sizes = (grouped.assign(_n=grouped["concerns"].astype("Float64").fillna(0))
-             .groupby(series)["_n"].sum().reset_index().sort_values(["_n", series], ascending=[False, True]))
-    keep_ = sizes[series].head(TREND_SERIES).tolist()
-    grouped[series] = grouped[series].where(grouped[series].isin(keep_), OTHER)
-    grouped = grouped.groupby(["quarter_label", series])["concerns"].agg(_sum_or_na).reset_index()
-    order = keep_ + ([OTHER] if OTHER in set(grouped[series]) else [])
+    sizes = grouped.groupby(series)["concerns"].agg(_sum_or_na).reset_index()
+    bars, rest = top_and_other(sizes, series, "concerns")
+    order = (sizes.assign(_n=sizes["concerns"].astype("Float64").fillna(-1))
+             .sort_values(["_n", series], ascending=[False, True])[series].tolist())
     # every quarter shows every series: a quarter with none of a category is a zero, not a gap
     full = pd.MultiIndex.from_product([labels, order], names=["quarter_label", series]).to_frame(index=False)
     grouped = full.merge(grouped, how="left", on=["quarter_label", series], indicator=True)
@@ -200,20 +202,24 @@ def trend(frame: pd.DataFrame, labels: list[str], series: str, series_name: str)
     quarter_totals = grouped.groupby("quarter_label", sort=False)["concerns"].agg(_sum_or_na)
     known_totals = quarter_totals.dropna()
     span = f"Over the {len(labels)} quarters from {labels[0]} to {labels[-1]} (all services)"
-    largest = f"the largest {series_name} was {keep_[0]} ({int(sizes.iloc[0]['_n']):,})"
+    known = bars[bars["concerns"].notna()]
+    largest = (f"the largest {series_name} was {known.iloc[0][series]} ({int(known.iloc[0]['concerns']):,})"
+               if len(known) and known.iloc[0][series] != OTHER_CATEGORIES else "")
     if len(known_totals) == len(quarter_totals):
         hi, lo = known_totals.astype(int).idxmax(), known_totals.astype(int).idxmin()
         summary = (f"{span}, concerns per quarter ranged from {int(known_totals[lo]):,} ({lo}) to "
-                   f"{int(known_totals[hi]):,} ({hi}); {largest}.")
-    elif grouped["concerns"].notna().any():
+                   f"{int(known_totals[hi]):,} ({hi})" + (f"; {largest}." if largest else "."))
+    elif largest:
         summary = f"{span}, {largest} among the counts shown; a quarter's total is hidden ([c]) where one of its parts is."
     else:
         summary = f"Every quarterly count from {labels[0]} to {labels[-1]} is hidden ([c])."
+    noun = series_name.replace("category", "categories")
+    summary += grouping_words(rest, noun)
     table = grouped.pivot(index="quarter_label", columns=series, values="concerns").reindex(index=labels, columns=order)
     table.insert(len(order), "Total", quarter_totals.reindex(labels).astype("Int64"))
     table = table.reset_index().rename(columns={"quarter_label": "Quarter"})
     table.columns.name = None
-    return Trend(grouped, with_flags(table, order + ["Total"]), summary, order, labels)
+    return Trend(bars, with_flags(table, order + ["Total"]), summary, order, labels)
 
 
 def rate_note(fy: Period, as_of) -> str:

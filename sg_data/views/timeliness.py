@@ -106,6 +106,15 @@ def quarter_trend(trend: pd.DataFrame, period: Period, target: int) -> tuple[pd.
     return trend, table, summary
 
 
+def reference(now: dict, services: tuple) -> Optional[tuple[float, str]]:
+    """The share the services are drawn against (a labelled rule): the council's, or that of the services chosen;
+    None where it is hidden or a share of nothing."""
+    share = present.share_or_none(now["within_target"], now["in_denominator"])
+    if share is None or not share.of:
+        return None
+    return share.proportion, "Services chosen" if services else "All services"
+
+
 def drawn(rated: pd.DataFrame) -> pd.DataFrame:
     """The services whose share can be drawn (a hidden share is listed in the table, not drawn)."""
     return rated.dropna(subset=["share"])
