@@ -42,7 +42,9 @@ def page() -> bool:
     st.caption("One grid per framework: the rating shown is written in each cell. ↑ marks a rating that peer "
                "review moved up from the council's own, ↓ one it moved down; (own) a rating not peer reviewed, "
                "so the council's own. A blank cell is a standard not in "
-               "that year's set: the standards were renumbered as the framework was revised.")
+               "that year's set: the standards were renumbered as the framework was revised. On a narrow screen a "
+               "cell holds the rating's initial (B, G, A, R), with * for the council's own rating, and a standard "
+               "its number: the table names each.")
     for framework in vm.framework_spans(ratings)["framework"]:
         part = vm.matrix_frame(ratings, framework)
         years = vm.matrix_years(part)

@@ -25,6 +25,8 @@ RATING_COLOURS = {"Blue": "#12436D", "Green": "#00703C", "Amber": "#F4B400", "Re
 RATING_TEXT = {"Blue": "white", "Green": "white", "Amber": "black", "Red": "white", "Not assessed": "black"}
 FONT = "Arial, Liberation Sans, Helvetica, sans-serif"
 WIDTH = 640
+#: a panel of a faceted chart, which Vega-Lite cannot fit to its place: narrow enough for a 390 px phone
+FACET_WIDTH = 230
 #: the longest line of a chart title: 15 px bold text this long fits a 390 px phone and an A4 column
 TITLE_CHARS = 36
 #: the longest line of an axis label: longer names wrap onto more lines rather than being cut
@@ -45,12 +47,15 @@ def _config(chart: alt.Chart) -> alt.Chart:
     for part in [chart, *(getattr(chart, "layer", None) or [])]:
         if isinstance(part.title, str):
             part.title = chart_title(part.title)
+        if part is not chart and isinstance(part.title, alt.TitleParams) and chart.title is alt.Undefined:
+            # a wrapped title goes to the top of the chart, where its frame is the whole chart (a layer's is its plot)
+            chart.title, part.title = part.title, alt.Undefined
     # no limit cuts a label, title or legend entry short (limit 0): long ones are wrapped instead (wrap, labels)
     return (chart.configure_axis(labelFont=FONT, titleFont=FONT, labelFontSize=12, titleFontSize=13, labelLimit=0,
                                  titleLimit=0)
-            .configure_title(font=FONT, fontSize=15, anchor="start", limit=0)
+            .configure_title(font=FONT, fontSize=15, anchor="start", frame="bounds", limit=0)
             .configure_legend(labelFont=FONT, titleFont=FONT, labelFontSize=12, titleFontSize=12, orient="bottom",
-                              direction="vertical", labelLimit=0, titleLimit=0)
+                              symbolDirection="vertical", gradientDirection="horizontal", labelLimit=0, titleLimit=0)
             .configure_view(stroke=None))
 
 
@@ -70,7 +75,14 @@ def wrap(text: str, width: int = TITLE_CHARS) -> list[str]:
 def chart_title(text: str) -> str | alt.TitleParams:
     """A chart title; a long one on more lines (Vega-Lite draws a list as lines), so none is ever cut off."""
     lines = wrap(text)
-    return text if len(lines) == 1 else alt.TitleParams(text=lines)
+    # measured from the chart's left edge, not the plot's: long axis labels would push it past the right edge
+    return text if len(lines) == 1 else alt.TitleParams(text=lines, frame="bounds", limit=0)
+
+
+def axis_title(text: str, width: int = 30) -> str | list[str]:
+    """An axis title, on more lines where it is long (a narrow chart would otherwise run it past its edge)."""
+    lines = wrap(text, width)
+    return text if len(lines) == 1 else lines
 
 
 def labels(values: Iterable, width: int = LABEL_CHARS) -> dict:
@@ -78,7 +90,8 @@ def labels(values: Iterable, width: int = LABEL_CHARS) -> dict:
     long = {str(v): wrap(str(v), width) for v in values if isinstance(v, str) and len(v) > width}
     if not long:
         return {}
-    return {"labelExpr": json.dumps(long, ensure_ascii=False) + "[datum.label] || datum.label"}
+    # (datum.label) in brackets: Vega-Lite writes a header's label as an expression of its own
+    return {"labelExpr": json.dumps(long, ensure_ascii=False) + "[datum.label] || (datum.label)"}
 
 
 def share_domain(values: Iterable, reference: Optional[float] = None, pad: float = 0.03) -> list[float]:
@@ -95,12 +108,15 @@ def share_domain(values: Iterable, reference: Optional[float] = None, pad: float
 
 
 def _reference(value: float, name: str, axis: str, scale: alt.Scale) -> alt.LayerChart:
-    """A dashed rule at a target or reference share, its name and value written at its end: not colour alone."""
-    frame = pd.DataFrame({"_ref": [value], "_ref_label": [f"{name} {value:.0%}"]})
+    """A dashed rule at a target or reference share, its name and value written beside it: not colour alone."""
+    low, high = scale.domain
+    frame = pd.DataFrame({"_ref": [value], "_ref_label": [f"{name} {value:.0%}"],
+                          "_long": [axis == "x" and value - low > (high - low) / 2]})
     enc = alt.X if axis == "x" else alt.Y
     rule = alt.Chart(frame).mark_rule(color=REFERENCE_COLOUR, strokeWidth=1.5, strokeDash=[6, 3]).encode(
         **{axis: enc("_ref:Q", scale=scale)})
-    where = ({"y": alt.value(0), "align": "left", "dx": 4, "baseline": "top"} if axis == "x"
+    # on a share-by-row chart the name sits at the foot of the plot, clear of the figures written above the rows
+    where = ({"y": alt.value({"expr": "height"}), "align": ABOVE_END, "baseline": "bottom"} if axis == "x"
              else {"x": alt.value(0), "align": "left", "dy": -4, "baseline": "bottom"})
     text = alt.Chart(frame).mark_text(font=FONT, fontSize=11, color="#0b0c0c", fontWeight="bold",
                                       align=where.pop("align"), baseline=where.pop("baseline"),
@@ -200,7 +216,7 @@ def share_chart(df: pd.DataFrame, category: str, title: str, share: str = "share
         enc["color"] = alt.Color(f"{series}:N", scale=alt.Scale(range=GSS_PALETTE), title=series.replace("_", " ").capitalize())
     base = alt.Chart(data, title=title).encode(**enc)
     rule = base.mark_rule(strokeWidth=2).encode(
-        x=alt.X(f"{low}:Q", title="Share (with 95% confidence interval)", scale=scale,
+        x=alt.X(f"{low}:Q", title=axis_title("Share (with 95% confidence interval)"), scale=scale,
                 axis=alt.Axis(format="%")), x2=f"{high}:Q")
     point = base.mark_point(filled=True, size=70, shape="diamond").encode(
         x=alt.X(f"{share}:Q", scale=scale),
@@ -214,21 +230,43 @@ def share_chart(df: pd.DataFrame, category: str, title: str, share: str = "share
 
 
 def rating_matrix(df: pd.DataFrame, x: str, y: str, rating: str, title: str, text: str | None = None) -> alt.Chart:
-    """Standards by years, each cell coloured by rating and the rating written in it."""
+    """Standards by years, each cell coloured by rating and the rating written in it.
+
+    Where the chart's place is too narrow for a word in every cell (a phone), a cell holds the rating's initial
+    (its arrow, and * for the council's own rating), a standard is named by its number and a year is shortened
+    ("14-15"); the table beside the chart names each in full.
+    """
     data = df.copy()
     data["_text"] = data[text] if text else data[rating]
+    data["_short"] = [_initials(t, r) for t, r in zip(data["_text"], data[rating])]
     data["_ink"] = data[rating].map(RATING_TEXT).fillna("black")
     scale = alt.Scale(domain=list(RATING_COLOURS), range=list(RATING_COLOURS.values()))
     x_order = data[x].drop_duplicates().tolist()
     y_order = data[y].drop_duplicates().tolist()
+    # containerSize() is [0, 0] where the chart is drawn offline (the briefing): the full words
+    narrow = f"(containerSize()[0] || 100000) < {220 + 75 * len(x_order)}"
+    wide_labels = labels(y_order, 40).get("labelExpr", "datum.label")
+    lines = max((len(wrap(str(v), 40)) for v in y_order), default=1)
     base = alt.Chart(data, title=title).encode(
-        x=alt.X(f"{x}:N", sort=x_order, title=x.replace("_", " ").capitalize(), axis=alt.Axis(labelAngle=0)),
-        y=alt.Y(f"{y}:N", sort=y_order, title=None, axis=alt.Axis(**labels(y_order))),
+        x=alt.X(f"{x}:N", sort=x_order, title=x.replace("_", " ").capitalize(),
+                axis=alt.Axis(labelAngle=0, labelExpr=f"{narrow} ? replace(datum.label, /^20/, '') : datum.label")),
+        y=alt.Y(f"{y}:N", sort=y_order, title=None,
+                axis=alt.Axis(labelExpr=f"{narrow} ? split(datum.label, ' ')[0] : ({wide_labels})")),
         tooltip=[alt.Tooltip(f"{x}:N"), alt.Tooltip(f"{y}:N"), alt.Tooltip("_text:N", title="Rating")],
     )
     rect = base.mark_rect(stroke="white", strokeWidth=2).encode(color=alt.Color(f"{rating}:N", scale=scale, title="Rating"))
-    label = base.mark_text(font=FONT, fontSize=10).encode(text="_text:N", color=alt.Color("_ink:N", scale=None))
-    return _config((rect + label).properties(width=max(WIDTH, 70 * len(x_order)), height=max(100, 24 * len(y_order))))
+    label = base.mark_text(font=FONT, fontSize=10, text=alt.ExprRef(expr=f"{narrow} ? datum._short : datum._text")
+                           ).encode(color=alt.Color("_ink:N", scale=None))
+    return _config((rect + label).properties(width=max(WIDTH, 70 * len(x_order)),
+                                             height=max(100, (13 * lines + 8) * len(y_order))))
+
+
+def _initials(text, rating) -> str:
+    """A cell's words shortened for a narrow chart: "Green ↑" to "G↑", "Amber (own)" to "A*", "Not assessed" to "–"."""
+    words = str(text)
+    initial = "–" if rating == "Not assessed" else str(rating)[:1]
+    rest = words[len(str(rating)):] if words.startswith(str(rating)) else ""
+    return initial + rest.replace(" (own)", "*").replace(" ", "")
 
 
 def funnel_chart(df: pd.DataFrame, stage: str, value: str, title: str, label: str | None = None) -> alt.Chart:
@@ -320,7 +358,8 @@ def share_points(df: pd.DataFrame, category: str, title: str, share: str = "shar
     base = alt.Chart(data, title=title).encode(**enc)
     x_scale = alt.Scale(domain=domain, nice=False)
     rule = base.mark_rule(strokeWidth=2, color=GSS_PALETTE[0]).encode(
-        x=alt.X(f"{low}:Q", title=value_title, scale=x_scale, axis=alt.Axis(format="%")), x2=f"{high}:Q")
+        x=alt.X(f"{low}:Q", title=axis_title(value_title), scale=x_scale, axis=alt.Axis(format="%")),
+        x2=f"{high}:Q")
     point_enc = {"x": alt.X(f"{share}:Q", scale=x_scale),
                  "tooltip": [alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{label}:N", title="Figure")]
                  + ([alt.Tooltip(f"{series}:N")] if series else [])}
@@ -380,11 +419,12 @@ def share_lines(df: pd.DataFrame, x: str, title: str, series: str | None = None,
     parts = [rule, line, point, marker] + ([_reference(*reference, "y", y_scale)] if reference and not facet else [])
     layers = alt.layer(*parts, data=data)
     if facet:
-        chart = layers.properties(width=WIDTH, height=height).facet(
+        chart = layers.properties(width=FACET_WIDTH, height=height).facet(
             row=alt.Row(f"{facet}:N", sort=data[facet].drop_duplicates().tolist(),
                         title=facet_title, header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start",
                                                              labelOrient="top", labelFont=FONT, labelFontSize=13,
-                                                             labelFontWeight="bold", labelLimit=0)),
+                                                             labelFontWeight="bold", labelLimit=0,
+                                                             **labels(data[facet].unique(), 28))),
             title=title, spacing=12)
         return _config(chart)
     return fit_width(_config(layers.properties(width=WIDTH, height=height, title=title)))
@@ -429,7 +469,7 @@ def rating_bars(df: pd.DataFrame, y: str, rating: str, count: str, title: str, f
         y=y_enc, x=alt.X("_mid:Q", scale=x_scale), text="_text:N", color=alt.Color("_ink:N", scale=None))
     layers = alt.layer(bars, text, data=data)
     if facet:
-        chart = layers.properties(width=WIDTH, height=alt.Step(26)).facet(
+        chart = layers.properties(width=FACET_WIDTH, height=alt.Step(26)).facet(
             row=alt.Row(f"{facet}:N", sort=data[facet].drop_duplicates().tolist(), title=None,
                         header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start", labelOrient="top",
                                           labelFont=FONT, labelFontSize=13, labelFontWeight="bold")),
@@ -477,17 +517,19 @@ def xmr_chart(df: pd.DataFrame, title: str, y_title: str, percent: bool = False)
                         title="Variation"),
         tooltip=[alt.Tooltip("quarter:N", title="Quarter"), alt.Tooltip("value:Q", title=y_title, format=fmt),
                  alt.Tooltip("kind:N", title="Variation")])
-    marks = base.mark_text(dy=-12, font=FONT, fontSize=11, color="#0b0c0c").encode(
-        y=alt.Y("value:Q", scale=y_scale), text="mark:N")
+    # a run of points with the same rule is named once, at its first point (each keeps its triangle)
+    data["_mark"] = data["mark"].where(data["mark"].ne(data["mark"].shift()), "")
+    marks = alt.Chart(data).encode(x=x).mark_text(dy=-12, font=FONT, fontSize=11, color="#0b0c0c").encode(
+        y=alt.Y("value:Q", scale=y_scale), text="_mark:N")
     layers = [line, points, marks]
     if data["mean"].notna().any():
-        last = data.tail(1)
+        first = data.head(1)  # named at the left, above the line: the latest quarters on the right stay clear
         for col, name, dash in (("mean", "Mean", []), ("upper", "Upper limit", [6, 4]),
                                 ("lower", "Lower limit", [6, 4])):
             rule = alt.Chart(data).mark_line(color=GSS_PALETTE[4], strokeWidth=1.2, strokeDash=dash).encode(
                 x=x, y=alt.Y(f"{col}:Q", scale=y_scale))
-            label = alt.Chart(last).transform_calculate(_t=f"'{name} ' + format(datum.{col}, '{fmt}')").mark_text(
-                align="left", dx=6, font=FONT, fontSize=11, color="#0b0c0c").encode(
+            label = alt.Chart(first).transform_calculate(_t=f"'{name} ' + format(datum.{col}, '{fmt}')").mark_text(
+                align="left", dy=-7, font=FONT, fontSize=11, color="#0b0c0c").encode(
                 x=x, y=alt.Y(f"{col}:Q", scale=y_scale), text="_t:N")
             layers = [rule, label] + layers
     chart = alt.layer(*layers).properties(width=WIDTH, height=300, title=title)
@@ -520,8 +562,8 @@ def funnel_plot(points: pd.DataFrame, curve: pd.DataFrame, rate: float, title: s
         tooltip=[alt.Tooltip("service:N", title="Service"), alt.Tooltip("headcount:Q", title="Headcount"),
                  alt.Tooltip("rate:Q", title="Concerns per 100 staff", format=".1f"),
                  alt.Tooltip("verdict:N", title="Against the council's rate")])
-    names = alt.Chart(points).transform_joinaggregate(_most="max(headcount)").transform_calculate(
-        _long="datum.headcount > datum._most / 2").mark_text(
+    names = alt.Chart(points).transform_filter(f"datum.verdict != '{verdicts[0]}'").transform_joinaggregate(
+        _most="max(headcount)").transform_calculate(_long="datum.headcount > datum._most / 2").mark_text(
         align=ABOVE_END, dy=-12, font=FONT, fontSize=11, color="#0b0c0c").encode(x=x, y=y, text="service:N")
     chart = alt.layer(limits, centre, dots, names).properties(width=WIDTH, height=340, title=title)
     return fit_width(_config(chart))

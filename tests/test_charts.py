@@ -95,3 +95,83 @@ def test_ordered_bars_keep_the_frame_order(builder):
 
 def test_fonts_fall_back_to_what_a_machine_has():
     assert "sans-serif" in charts.FONT
+
+
+# --- charts people read: fitted axes, a marked reference, nothing cut, the largest few and the rest --------------
+
+def test_share_axis_is_fitted_to_the_intervals_and_the_reference_never_cutting_one():
+    assert charts.share_domain([0.86, 0.93, 0.97, 0.99]) == [0.8, 1.0]
+    assert charts.share_domain([0.31, 0.48, 0.66]) == [0.25, 0.7]
+    assert charts.share_domain([0.31, 0.48, 0.66], reference=0.95) == [0.25, 1.0]
+    assert charts.share_domain([0.0, 0.02]) == [0.0, 0.05]  # padded, and never below 0%
+    assert charts.share_domain([pd.NA, None]) == [0.0, 1.0]  # nothing to draw: the whole range
+
+
+def test_share_points_draw_on_the_fitted_axis_with_the_reference_named():
+    df = pd.DataFrame({"service": ["A", "B"], "share": [0.9, 0.95], "low": [0.84, 0.88], "high": [0.94, 0.98],
+                       "label": ["90 of 100, 90%", "19 of 20, 95%"]})
+    d = spec(charts.share_points(df, "service", "Within target by service", reference=(0.92, "All services")))
+    assert layers(d)[0]["encoding"]["x"]["scale"] == {"domain": [0.8, 1.0], "nice": False}
+    rule, name = [part for layer in layers(d) for part in layer.get("layer", [])
+                  if "_ref" in str(part.get("encoding", {}))]
+    assert rule["mark"]["strokeDash"] == [6, 3] and name["encoding"]["text"]["field"] == "_ref_label"
+    assert [r["_ref_label"] for r in data_rows(d) if "_ref_label" in r] == ["All services 92%"]
+    timeliness = spec(charts.share_chart(df, "service", "Within target"))
+    assert timeliness["layer"][0]["encoding"]["x"]["scale"]["domain"] == [0.8, 1.0]
+
+
+def test_long_titles_and_names_wrap_instead_of_being_cut():
+    assert charts.wrap("Tenancy sustainment: Moved off the street into accommodation, 2025-26") == [
+        "Tenancy sustainment:", "Moved off the street into", "accommodation, 2025-26"]
+    df = pd.DataFrame({"stage": ["Moved off the street into accommodation", "Engaged"], "n": [3, 5]})
+    d = spec(charts.bar_chart(df, "stage", "n", "Tenancy sustainment: Moved off the street into accommodation",
+                              "People"))
+    assert d["title"] == {"text": ["Tenancy sustainment:", "Moved off the street into", "accommodation"],
+                          "frame": "bounds", "limit": 0}
+    assert d["config"]["axis"]["labelLimit"] == 0 and d["config"]["title"]["limit"] == 0
+    assert d["config"]["legend"]["labelLimit"] == 0
+    expr = d["layer"][0]["encoding"]["y"]["axis"]["labelExpr"]
+    assert '"Moved off the street into accommodation": ["Moved off the street", "into accommodation"]' in expr
+    assert "Engaged" not in expr  # a short name is written as it is
+    assert charts.chart_title("Concerns by service") == "Concerns by service"
+
+
+def test_no_stacked_bars_remain():
+    assert not hasattr(charts, "stacked_bars") and not hasattr(charts, "stacked_counts")
+
+
+def test_the_largest_five_then_the_rest_as_one():
+    from sg_data.views.common import grouping_words, top_and_other
+
+    df = pd.DataFrame({"category": list("abcdefgh"), "concerns": [5, 40, 12, 12, 3, 30, 1, 7]})
+    drawn, rest = top_and_other(df, "category", "concerns")
+    assert drawn["category"].tolist() == ["b", "f", "c", "d", "h", "Other categories"]
+    assert drawn["concerns"].tolist() == [40, 30, 12, 12, 7, 9]
+    assert rest == ["a", "e", "g"]
+    assert grouping_words(rest) == (" The chart shows the 5 largest categories and adds the other 3 together as Other "
+                                    "categories; the table lists every one.")
+    hidden = df.assign(concerns=pd.array([5, 40, 12, 12, None, 30, 1, 7], dtype="Int64"))
+    drawn, rest = top_and_other(hidden, "category", "concerns")
+    assert drawn["concerns"].tolist()[:5] == [40, 30, 12, 12, 7] and pd.isna(drawn["concerns"].iloc[-1])
+    six, none = top_and_other(df.head(6), "category", "concerns")
+    assert len(six) == 6 and none == [] and grouping_words(none) == ""  # one left over is shown as itself
+
+
+def test_the_concerns_trend_draws_the_largest_five_and_tables_every_category():
+    from sg_data.views.concerns import trend
+
+    cats = {"a": 50, "b": 40, "c": 30, "d": 20, "e": 10, "f": 4, "g": 2}
+    rows = [{"quarter_label": q, "category": c, "concerns": n} for q in ("Q1", "Q2") for c, n in cats.items()]
+    t = trend(pd.DataFrame(rows), ["Q1", "Q2"], "category", "council category")
+    assert t.grouped["category"].tolist() == ["a", "b", "c", "d", "e", "Other categories"]
+    assert t.grouped["concerns"].tolist() == [100, 80, 60, 40, 20, 12]
+    assert t.table.columns.tolist() == ["Quarter", "a", "b", "c", "d", "e", "f", "g", "Total"]
+    assert t.table["Total"].tolist() == [156, 156]
+    assert t.summary.endswith("The chart shows the 5 largest council categories and adds the other 2 together as "
+                              "Other categories; the table lists every one.")
+
+
+def test_a_narrow_rating_matrix_writes_initials():
+    assert charts._initials("Green ↑", "Green") == "G↑"
+    assert charts._initials("Amber (own)", "Amber") == "A*"
+    assert charts._initials("Not assessed", "Not assessed") == "–"

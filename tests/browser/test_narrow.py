@@ -42,7 +42,10 @@ CHART_TEXT = """() => {
     out.past_place = Math.max(0, drawn.right - box.right, box.left - drawn.left);
     out.past_window = Math.max(0, drawn.right - width, box.right - width);
     if (!svg) return out;
-    const texts = [...svg.querySelectorAll('text')].filter(t => t.textContent.trim() && t.getBBox().width > 0);
+    // Vega hides a label that would overlap its neighbour (labelOverlap) by making it transparent
+    const shown = t => t.textContent.trim() && t.getBBox().width > 0 && t.getAttribute('opacity') !== '0'
+      && parseFloat(getComputedStyle(t).opacity) > 0;
+    const texts = [...svg.querySelectorAll('text')].filter(shown);
     const polys = texts.map(corners);
     texts.forEach((t, j) => {
       if (t.textContent.trim().endsWith('…')) out.cut.push(t.textContent);
