@@ -8,35 +8,24 @@ has the number written on it, so colour is never the only signal.
 
 from __future__ import annotations
 
-import json
-import math
-import re
-import textwrap
-from typing import Iterable, Optional
+from typing import Optional
 
 import altair as alt
 import pandas as pd
 
-#: GSS accessible categorical palette (analysisfunction.civilservice.gov.uk)
-GSS_PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
+from .chart_parts import (ABOVE_END, FONT, GSS_PALETTE, axis_title, chart_title, fit_width, initials, labels,
+                          reference_rule, share_domain, wrap)
+from .chart_parts import share_floats as _share_floats
+
 #: Self-assessment colours, with the rating written in every cell as well
 RATING_COLOURS = {"Blue": "#12436D", "Green": "#00703C", "Amber": "#F4B400", "Red": "#B10E1E",
                   "Not assessed": "#D9D9D9"}
 RATING_TEXT = {"Blue": "white", "Green": "white", "Amber": "black", "Red": "white", "Not assessed": "black"}
-FONT = "Arial, Liberation Sans, Helvetica, sans-serif"
 WIDTH = 640
 #: a panel of a faceted chart, which Vega-Lite cannot fit to its place: narrow enough for a 390 px phone
 FACET_WIDTH = 230
-#: the longest line of a chart title: 15 px bold text this long fits a 390 px phone and an A4 column
-TITLE_CHARS = 36
-#: the longest line of an axis label: longer names wrap onto more lines rather than being cut
-LABEL_CHARS = 22
 #: the height of a row of bars or intervals: the figure is written on a line of its own above the mark
-ROW = 38
-#: a figure above a bar's end: ending there on a long bar, starting there on a short one (`_long`), so inside the plot
-ABOVE_END = alt.ExprRef(expr="datum._long ? 'right' : 'left'")
-#: the reference rule on a share chart (a target, or the council-wide share)
-REFERENCE_COLOUR = GSS_PALETTE[3]
+ROW = 30
 
 
 def _config(chart: alt.Chart) -> alt.Chart:
@@ -55,74 +44,8 @@ def _config(chart: alt.Chart) -> alt.Chart:
                                  titleLimit=0)
             .configure_title(font=FONT, fontSize=15, anchor="start", frame="bounds", limit=0)
             .configure_legend(labelFont=FONT, titleFont=FONT, labelFontSize=12, titleFontSize=12, orient="bottom",
-                              symbolDirection="vertical", gradientDirection="horizontal", labelLimit=0, titleLimit=0)
+                              direction="vertical", labelLimit=0, titleLimit=0)
             .configure_view(stroke=None))
-
-
-def wrap(text: str, width: int = TITLE_CHARS) -> list[str]:
-    """A title or label as lines of at most `width` characters, broken after a colon or comma where it can be,
-    so that "Concerns by service, 2023-24" keeps its phrases whole."""
-    clauses = [c for c in re.split(r"(?<=[:,;])\s+", str(text).strip()) if c]
-    lines: list[str] = []
-    for clause in clauses:
-        if lines and len(lines[-1]) + 1 + len(clause) <= width:
-            lines[-1] += " " + clause
-        else:
-            lines.extend(textwrap.wrap(clause, width, break_long_words=False) or [clause])
-    return lines or [""]
-
-
-def chart_title(text: str) -> str | alt.TitleParams:
-    """A chart title; a long one on more lines (Vega-Lite draws a list as lines), so none is ever cut off."""
-    lines = wrap(text)
-    # measured from the chart's left edge, not the plot's: long axis labels would push it past the right edge
-    return text if len(lines) == 1 else alt.TitleParams(text=lines, frame="bounds", limit=0)
-
-
-def axis_title(text: str, width: int = 30) -> str | list[str]:
-    """An axis title, on more lines where it is long (a narrow chart would otherwise run it past its edge)."""
-    lines = wrap(text, width)
-    return text if len(lines) == 1 else lines
-
-
-def labels(values: Iterable, width: int = LABEL_CHARS) -> dict:
-    """Axis settings that write each long category name on more lines (a lookup in `labelExpr`); {} if all fit."""
-    long = {str(v): wrap(str(v), width) for v in values if isinstance(v, str) and len(v) > width}
-    if not long:
-        return {}
-    # (datum.label) in brackets: Vega-Lite writes a header's label as an expression of its own
-    return {"labelExpr": json.dumps(long, ensure_ascii=False) + "[datum.label] || (datum.label)"}
-
-
-def share_domain(values: Iterable, reference: Optional[float] = None, pad: float = 0.03) -> list[float]:
-    """The axis of a share chart fitted to its points, their intervals and the reference, with a little room
-    either side, on steps of 5 percentage points and never beyond 0% or 100%; 0% to 100% with nothing to draw."""
-    shown = [float(v) for v in values if v is not None and not pd.isna(v)]
-    if reference is not None:
-        shown.append(float(reference))
-    if not shown:
-        return [0.0, 1.0]
-    low, high = min(shown), max(shown)
-    room = max(pad, (high - low) * 0.05)
-    return [max(0.0, math.floor((low - room) * 20) / 20), min(1.0, math.ceil((high + room) * 20) / 20)]
-
-
-def _reference(value: float, name: str, axis: str, scale: alt.Scale) -> alt.LayerChart:
-    """A dashed rule at a target or reference share, its name and value written beside it: not colour alone."""
-    low, high = scale.domain
-    frame = pd.DataFrame({"_ref": [value], "_ref_label": [f"{name} {value:.0%}"],
-                          "_long": [axis == "x" and value - low > (high - low) / 2]})
-    enc = alt.X if axis == "x" else alt.Y
-    rule = alt.Chart(frame).mark_rule(color=REFERENCE_COLOUR, strokeWidth=1.5, strokeDash=[6, 3]).encode(
-        **{axis: enc("_ref:Q", scale=scale)})
-    # on a share-by-row chart the name sits at the foot of the plot, clear of the figures written above the rows
-    where = ({"y": alt.value({"expr": "height"}), "align": ABOVE_END, "baseline": "bottom"} if axis == "x"
-             else {"x": alt.value(0), "align": "left", "dy": -4, "baseline": "bottom"})
-    text = alt.Chart(frame).mark_text(font=FONT, fontSize=11, color="#0b0c0c", fontWeight="bold",
-                                      align=where.pop("align"), baseline=where.pop("baseline"),
-                                      **{k: where.pop(k) for k in ("dx", "dy") if k in where}).encode(
-        **{axis: enc("_ref:Q", scale=scale)}, text="_ref_label:N", **where)
-    return rule + text
 
 
 def _label(df: pd.DataFrame, value: str, label: str | None) -> pd.DataFrame:
@@ -154,8 +77,8 @@ def bar_chart(df: pd.DataFrame, category: str, value: str, title: str, value_tit
         x=alt.X(f"{value}:Q", title=value_title, axis=alt.Axis(format=",.0f", tickMinStep=1)),
         tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip("_label:N", title=value_title)],
     )
-    bars = base.mark_bar(color=colour, size=14)
-    text = base.mark_text(align=ABOVE_END, dy=-14, font=FONT, fontSize=12, color="#0b0c0c").encode(text="_label:N")
+    bars = base.mark_bar(color=colour, size=12)
+    text = base.mark_text(align=ABOVE_END, dy=-13, font=FONT, fontSize=12, color="#0b0c0c").encode(text="_label:N")
     return _config((bars + text).properties(width=WIDTH, height=height))
 
 
@@ -173,7 +96,8 @@ def heatmap(df: pd.DataFrame, x: str, y: str, value: str, title: str, value_titl
         tooltip=[alt.Tooltip(f"{x}:N"), alt.Tooltip(f"{y}:N"), alt.Tooltip("_label:N", title=value_title)],
     )
     rect = base.mark_rect(stroke="white").encode(
-        color=alt.Color("_fill:Q", title=value_title, scale=alt.Scale(scheme="blues")))
+        color=alt.Color("_fill:Q", title=value_title, scale=alt.Scale(scheme="blues"),
+                        legend=alt.Legend(direction="horizontal")))  # a short bar, not a column of the page's height
     text = base.mark_text(font=FONT, fontSize=11).encode(
         text="_label:N", color=alt.condition("datum._dark", alt.value("white"), alt.value("#0b0c0c")))
     return _config((rect + text).properties(width=max(WIDTH, 48 * len(x_order)), height=max(120, 24 * len(y_order))))
@@ -224,7 +148,7 @@ def share_chart(df: pd.DataFrame, category: str, title: str, share: str = "share
         + ([alt.Tooltip(f"{series}:N")] if series else []))
     text = base.mark_text(align="left", dx=4, dy=-13, font=FONT, fontSize=11, color="#0b0c0c").encode(
         x=alt.value(0), text=f"{label}:N")
-    layers = [rule, point, text] + ([_reference(*reference, "x", scale)] if reference else [])
+    layers = [rule, point, text] + ([reference_rule(*reference, "x", scale)] if reference else [])
     n = len(order) * (data[series].nunique() if series else 1)
     return _config(alt.layer(*layers).properties(width=WIDTH, height=max(80, ROW * n)))
 
@@ -238,7 +162,7 @@ def rating_matrix(df: pd.DataFrame, x: str, y: str, rating: str, title: str, tex
     """
     data = df.copy()
     data["_text"] = data[text] if text else data[rating]
-    data["_short"] = [_initials(t, r) for t, r in zip(data["_text"], data[rating])]
+    data["_short"] = [initials(t, r) for t, r in zip(data["_text"], data[rating])]
     data["_ink"] = data[rating].map(RATING_TEXT).fillna("black")
     scale = alt.Scale(domain=list(RATING_COLOURS), range=list(RATING_COLOURS.values()))
     x_order = data[x].drop_duplicates().tolist()
@@ -259,14 +183,6 @@ def rating_matrix(df: pd.DataFrame, x: str, y: str, rating: str, title: str, tex
                            ).encode(color=alt.Color("_ink:N", scale=None))
     return _config((rect + label).properties(width=max(WIDTH, 70 * len(x_order)),
                                              height=max(100, (13 * lines + 8) * len(y_order))))
-
-
-def _initials(text, rating) -> str:
-    """A cell's words shortened for a narrow chart: "Green ↑" to "G↑", "Amber (own)" to "A*", "Not assessed" to "–"."""
-    words = str(text)
-    initial = "–" if rating == "Not assessed" else str(rating)[:1]
-    rest = words[len(str(rating)):] if words.startswith(str(rating)) else ""
-    return initial + rest.replace(" (own)", "*").replace(" ", "")
 
 
 def funnel_chart(df: pd.DataFrame, stage: str, value: str, title: str, label: str | None = None) -> alt.Chart:
@@ -309,29 +225,12 @@ def share_trend(df: pd.DataFrame, x: str, title: str, share: str = "share", low:
     line = base.mark_line(color=GSS_PALETTE[0], point=alt.OverlayMarkDef(size=60, filled=True)).encode(
         y=ys, tooltip=[alt.Tooltip(f"{x}:N", title=x_title or x), alt.Tooltip(f"{label}:N", title="Figure")])
     text = base.mark_text(dy=-10, font=FONT, fontSize=11, color="#0b0c0c").encode(y=ys, text=f"{label}:N")
-    layers = [band, line, text] + ([_reference(*reference, "y", scale)] if reference else [])
+    layers = [band, line, text] + ([reference_rule(*reference, "y", scale)] if reference else [])
     return fit_width(_config(alt.layer(*layers).properties(width=WIDTH, height=300)))
 
 
 #: shapes for series, so that colour is never the only signal (Vega-Lite shape names)
 SERIES_SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "wedge", "stroke"]
-
-
-def fit_width(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """Fit the width to the page but keep the height given for the plot itself.
-
-    Without an `autosize`, Streamlit sizes a single or layered chart with `fit`, where the height given
-    includes the title, axes and legend: a chart with long rotated labels or a bottom legend is left with
-    almost no room to plot, and a discrete axis drops labels. `fit-x` fits only the width.
-    """
-    return chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
-
-
-def _share_floats(df: pd.DataFrame, cols: tuple[str, ...]) -> pd.DataFrame:
-    data = df.copy()
-    for col in cols:
-        data[col] = pd.to_numeric(data[col], errors="coerce").astype(float)
-    return data
 
 
 def share_points(df: pd.DataFrame, category: str, title: str, share: str = "share", low: str = "low",
@@ -370,7 +269,7 @@ def share_points(df: pd.DataFrame, category: str, title: str, share: str = "shar
     text = base.mark_text(align="left", dx=4, dy=-13, font=FONT, fontSize=11, color="#0b0c0c").encode(
         x=alt.value(0), text=f"{label}:N")
     n = len(order) * (data[series].nunique() if series else 1)
-    layers = [rule, point, text] + ([_reference(*reference, "x", x_scale)] if reference else [])
+    layers = [rule, point, text] + ([reference_rule(*reference, "x", x_scale)] if reference else [])
     return fit_width(_config(alt.layer(*layers).properties(width=WIDTH, height=max(40, ROW * n))))
 
 
@@ -383,7 +282,8 @@ def share_lines(df: pd.DataFrame, x: str, title: str, series: str | None = None,
     a vertical bar. A row whose share is NA (suppressed) gets `[c]` written at the foot of the chart.
 
     With `facet`, one small panel per facet value (for example one per survey question), same scales. The axis is
-    fitted to the intervals (`share_domain`); `reference` (a share and its name) is a labelled rule.
+    fitted to the intervals (`share_domain`); `reference` (a share and its name) is a labelled rule, drawn on a
+    chart without facets.
     """
     data = _share_floats(df, (share, low, high))
     data["_na"] = data[share].isna()
@@ -416,7 +316,7 @@ def share_lines(df: pd.DataFrame, x: str, title: str, series: str | None = None,
         y=alt.Y(f"{share}:Q", scale=y_scale), tooltip=tooltip, **point_extra)
     marker = alt.Chart().transform_filter("datum._na").mark_text(
         font=FONT, fontSize=11, color="#0b0c0c", dy=-6).encode(x=x_enc, y=alt.datum(domain[0]), text="_c:N")
-    parts = [rule, line, point, marker] + ([_reference(*reference, "y", y_scale)] if reference and not facet else [])
+    parts = [rule, line, point, marker] + ([reference_rule(*reference, "y", y_scale)] if reference and not facet else [])
     layers = alt.layer(*parts, data=data)
     if facet:
         chart = layers.properties(width=FACET_WIDTH, height=height).facet(

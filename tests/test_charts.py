@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from sg_data import charts
+from sg_data import chart_parts, charts
 
 
 def spec(chart) -> dict:
@@ -100,11 +100,11 @@ def test_fonts_fall_back_to_what_a_machine_has():
 # --- charts people read: fitted axes, a marked reference, nothing cut, the largest few and the rest --------------
 
 def test_share_axis_is_fitted_to_the_intervals_and_the_reference_never_cutting_one():
-    assert charts.share_domain([0.86, 0.93, 0.97, 0.99]) == [0.8, 1.0]
-    assert charts.share_domain([0.31, 0.48, 0.66]) == [0.25, 0.7]
-    assert charts.share_domain([0.31, 0.48, 0.66], reference=0.95) == [0.25, 1.0]
-    assert charts.share_domain([0.0, 0.02]) == [0.0, 0.05]  # padded, and never below 0%
-    assert charts.share_domain([pd.NA, None]) == [0.0, 1.0]  # nothing to draw: the whole range
+    assert chart_parts.share_domain([0.86, 0.93, 0.97, 0.99]) == [0.8, 1.0]
+    assert chart_parts.share_domain([0.31, 0.48, 0.66]) == [0.25, 0.7]
+    assert chart_parts.share_domain([0.31, 0.48, 0.66], reference=0.95) == [0.25, 1.0]
+    assert chart_parts.share_domain([0.0, 0.02]) == [0.0, 0.05]  # padded, and never below 0%
+    assert chart_parts.share_domain([pd.NA, None]) == [0.0, 1.0]  # nothing to draw: the whole range
 
 
 def test_share_points_draw_on_the_fitted_axis_with_the_reference_named():
@@ -121,7 +121,7 @@ def test_share_points_draw_on_the_fitted_axis_with_the_reference_named():
 
 
 def test_long_titles_and_names_wrap_instead_of_being_cut():
-    assert charts.wrap("Tenancy sustainment: Moved off the street into accommodation, 2025-26") == [
+    assert chart_parts.wrap("Tenancy sustainment: Moved off the street into accommodation, 2025-26") == [
         "Tenancy sustainment:", "Moved off the street into", "accommodation, 2025-26"]
     df = pd.DataFrame({"stage": ["Moved off the street into accommodation", "Engaged"], "n": [3, 5]})
     d = spec(charts.bar_chart(df, "stage", "n", "Tenancy sustainment: Moved off the street into accommodation",
@@ -133,7 +133,7 @@ def test_long_titles_and_names_wrap_instead_of_being_cut():
     expr = d["layer"][0]["encoding"]["y"]["axis"]["labelExpr"]
     assert '"Moved off the street into accommodation": ["Moved off the street", "into accommodation"]' in expr
     assert "Engaged" not in expr  # a short name is written as it is
-    assert charts.chart_title("Concerns by service") == "Concerns by service"
+    assert chart_parts.chart_title("Concerns by service") == "Concerns by service"
 
 
 def test_no_stacked_bars_remain():
@@ -172,6 +172,11 @@ def test_the_concerns_trend_draws_the_largest_five_and_tables_every_category():
 
 
 def test_a_narrow_rating_matrix_writes_initials():
-    assert charts._initials("Green ↑", "Green") == "G↑"
-    assert charts._initials("Amber (own)", "Amber") == "A*"
-    assert charts._initials("Not assessed", "Not assessed") == "–"
+    assert chart_parts.initials("Green ↑", "Green") == "G↑"
+    assert chart_parts.initials("Amber (own)", "Amber") == "A*"
+    assert chart_parts.initials("Not assessed", "Not assessed") == "–"
+    d = spec(charts.rating_matrix(pd.DataFrame({"year": ["2022"], "standard": ["1 Leadership"], "rating": ["Amber"],
+                                                "cell": ["Amber (own)"]}), "year", "standard", "rating", "R",
+                                  text="cell"))
+    assert [r["_short"] for r in data_rows(d)] == ["A*"]
+    assert "containerSize()[0]" in layers(d)[1]["mark"]["text"]["expr"]  # the words where there is room

@@ -11,7 +11,7 @@ from .. import charts, glossary, narrative, present
 from ..figures import DEFAULT_TARGET_HOURS
 from ..periods import PeriodError, parse
 from ..stats import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED, Share
-from ..views.common import grouping_words, top_and_other
+from ..views.common import largest_few
 from ..views.self_assessment import ORDER as RATING_ORDER
 from .model import Bullets, Chart, Document, Heading, NO_DATA, Paragraph, SECTION_HEADINGS, SOURCE_WORDS, Table
 from .text import _Figures, _date, _long_date, _timestamp, _who, _words
@@ -210,14 +210,9 @@ class _Builder:
                            f"{' each' if ' and ' in names else ''}.")
             else:
                 summary = "The counts by category are hidden ([c]) because the numbers are small."
-            counts = pd.DataFrame({"category": [s["category"] for s in categories],
-                                   "concerns": pd.array([f.value(s, "count") for s in categories], dtype="Int64")})
-            drawn, rest = top_and_other(counts, "category", "concerns")
-            summary += grouping_words(rest)
+            frame, grouped = largest_few([s["category"] for s in categories], [s.get("count") for s in categories])
+            summary += grouped
             doc.add(Paragraph(summary))
-            frame = _bar_frame(((r.category, None if pd.isna(r.concerns) else float(r.concerns),
-                                 SUPPRESSED if pd.isna(r.concerns) else f"{int(r.concerns):,}")
-                                for r in drawn.itertuples(index=False)), "category")
             chart = charts.bar_chart(frame, "category", "value", f"Concerns raised by category, {self.label}",
                                      "Concerns", category_title="Category", label="label")
             doc.add(self.chart(chart, summary, frame, "value"))
