@@ -59,7 +59,7 @@ def page() -> bool:
                             category_title="Question",
                             value_title="Positive share of those who answered (95% confidence interval)"),
         views.survey.wave_summary(qs, wave_id), views.survey.questions_table(qs), f"survey questions wave {wave_id}",
-        caption="The figure beside each dot is positive answers of those who answered the question (n), with "
+        caption="The figure above each dot is positive answers of those who answered the question (n), with "
                 "the 95% confidence interval; the bar either side is that interval.")
     ui.definition("positive_share")
 

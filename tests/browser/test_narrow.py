@@ -62,20 +62,14 @@ CHART_TEXT = """() => {
 
 
 @pytest.mark.parametrize("stem", CHART_PAGES)
-def test_charts_are_whole_and_their_labels_apart_at_390_pixels(shown, stem):
-    page = shown(stem)
-    size = page.viewport_size
-    page.set_viewport_size(PHONE)
-    try:
-        h.settle(page)
-        h.wait_for_charts(page, timeout=10_000, patient=True)
-        page.wait_for_timeout(500)  # vega-embed re-fits each chart to its narrower place
-        h.screenshot(page, f"{stem}-390")
-        found = page.evaluate(CHART_TEXT)
-        page_width = page.evaluate("() => document.documentElement.scrollWidth")
-    finally:
-        page.set_viewport_size(size)
-        h.wait_for_charts(page)
+def test_charts_are_whole_and_their_labels_apart_at_390_pixels(officer_server, new_page, stem):
+    page = new_page()
+    page.set_viewport_size(PHONE)  # opened on the phone, as a reader would, not narrowed after drawing
+    h.open_page(page, officer_server.url, stem)
+    h.wait_for_charts(page, timeout=10_000, patient=True)
+    h.screenshot(page, f"{stem}-390")
+    found = page.evaluate(CHART_TEXT)
+    page_width = page.evaluate("() => document.documentElement.scrollWidth")
     assert found, f"{stem}: no chart at 390 pixels"
     assert page_width <= PHONE["width"], f"{stem}: the page is {page_width} pixels wide at 390"
     for c in found:
