@@ -124,8 +124,10 @@ else:  # not st.stop(): under AppTest the run after a stopped run lost the sideb
     else:
         ui.chart_block(
             charts.fit_width(charts.histogram(bands, "band", "concerns", f"Hours from recording to review, "
-                                              f"{period.label}", "Concerns reviewed")),
+                                              f"{period.label}", "Concerns reviewed",
+                                              target=vm.target_band(bands, target))),
             summary, vm.with_flags(bands[["band", "concerns"]], ["concerns"]), f"review hours {period.label}",
-            caption="Each bar includes its upper bound: a review at exactly 24 hours is in the 12 to 24 hours bar.")
+            caption="Each bar includes its upper bound: a review at exactly 24 hours is in the 12 to 24 hours bar. "
+                    "The dashed line marks the 24-hour target, when it is the target chosen.")
         if f.services:
             st.caption("This chart covers all services: the services filter does not apply to it.")

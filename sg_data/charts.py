@@ -13,8 +13,8 @@ from typing import Optional
 import altair as alt
 import pandas as pd
 
-from .chart_parts import (ABOVE_END, FONT, GSS_PALETTE, axis_title, chart_title, fit_width, initials, labels,
-                          reference_rule, share_domain, wrap)
+from .chart_parts import (ABOVE_END, FONT, GSS_PALETTE, REFERENCE_COLOUR, axis_title, chart_title, fit_width,
+                          initials, labels, reference_rule, share_domain, wrap)
 from .chart_parts import share_floats as _share_floats
 
 #: Self-assessment colours, with the rating written in every cell as well
@@ -190,8 +190,10 @@ def funnel_chart(df: pd.DataFrame, stage: str, value: str, title: str, label: st
     return bar_chart(df, stage, value, title, "People", category_title="Stage", label=label, colour=GSS_PALETTE[1])
 
 
-def histogram(df: pd.DataFrame, band: str, value: str, title: str, value_title: str) -> alt.Chart:
-    """Counts per ordered band (the frame's order), the count on each bar."""
+def histogram(df: pd.DataFrame, band: str, value: str, title: str, value_title: str,
+              target: Optional[tuple[str, str]] = None) -> alt.Chart:
+    """Counts per ordered band (the frame's order), the count on each bar; `target` (the band it ends and its name,
+    such as "24-hour target") is a dashed rule at that band's end with its name written beside it."""
     data = _label(df, value, None)
     data[value] = data[value].astype("Float64").fillna(0)
     order = data[band].tolist()
@@ -202,7 +204,15 @@ def histogram(df: pd.DataFrame, band: str, value: str, title: str, value_title: 
     )
     bars = base.mark_bar(color=GSS_PALETTE[0])
     text = base.mark_text(dy=-6, font=FONT, fontSize=11).encode(text="_label:N")
-    return _config((bars + text).properties(width=WIDTH, height=260))
+    layers = [bars, text]
+    if target:
+        at = base.transform_filter(alt.FieldEqualPredicate(field=band, equal=target[0])).encode(
+            x=alt.X(f"{band}:N", sort=order, bandPosition=1))
+        layers += [at.mark_rule(color=REFERENCE_COLOUR, strokeWidth=1.5, strokeDash=[6, 3]).encode(y=alt.value(0),
+                                                                                                 y2=alt.value(260)),
+                   at.mark_text(align="left", baseline="top", dx=4, font=FONT, fontSize=11, fontWeight="bold",
+                                color="#0b0c0c", text=target[1]).encode(y=alt.value(0))]
+    return _config(alt.layer(*layers).properties(width=WIDTH, height=260))
 
 
 def share_trend(df: pd.DataFrame, x: str, title: str, share: str = "share", low: str = "low", high: str = "high",

@@ -180,3 +180,17 @@ def test_a_narrow_rating_matrix_writes_initials():
                                   text="cell"))
     assert [r["_short"] for r in data_rows(d)] == ["A*"]
     assert "containerSize()[0]" in layers(d)[1]["mark"]["text"]["expr"]  # the words where there is room
+
+
+def test_the_review_time_chart_marks_the_24_hour_target_at_the_end_of_its_band():
+    from sg_data.views.timeliness import target_band
+
+    bands = pd.DataFrame({"band_order": [1, 4, 5], "band": ["Up to 4 hours", "12 to 24 hours", "24 to 48 hours"],
+                          "concerns": [40, 10, 2]})
+    assert target_band(bands, 24) == ("12 to 24 hours", "24-hour target")
+    assert target_band(bands, 4) is None  # inside a band: no mark rather than a wrong one
+    d = spec(charts.histogram(bands, "band", "concerns", "Hours", "Concerns", target=target_band(bands, 24)))
+    rule, name = layers(d)[2:]
+    assert rule["mark"]["strokeDash"] == [6, 3] and rule["encoding"]["x"]["bandPosition"] == 1
+    assert rule["transform"] == [{"filter": {"field": "band", "equal": "12 to 24 hours"}}]
+    assert name["mark"]["text"] == "24-hour target"

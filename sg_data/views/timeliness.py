@@ -7,6 +7,8 @@ from typing import Optional
 import pandas as pd
 
 from .. import present
+from ..catalog import BAND_STATUS
+from ..figures import DEFAULT_TARGET_HOURS
 from ..periods import Period
 from ..present import is_missing
 from ..stats import NOT_APPLICABLE, SUPPRESSED, Share, describe_change
@@ -113,6 +115,14 @@ def reference(now: dict, services: tuple) -> Optional[tuple[float, str]]:
     if share is None or not share.of:
         return None
     return share.proportion, "Services chosen" if services else "All services"
+
+
+def target_band(bands: pd.DataFrame, target: int) -> Optional[tuple[str, str]]:
+    """The review-time band the target ends (marked on the chart) and the mark's name; None for a target that
+    falls inside a band (the bands are fixed at the 24-hour target: catalog.BAND_STATUS)."""
+    last = max(order for order, status in BAND_STATUS.items() if status == "within_target")
+    ends = bands.loc[bands["band_order"] == last, "band"]
+    return (ends.iloc[0], f"{target}-hour target") if target == DEFAULT_TARGET_HOURS and len(ends) else None
 
 
 def drawn(rated: pd.DataFrame) -> pd.DataFrame:
