@@ -265,7 +265,7 @@ def test_data_page_lists_loads_quarantine_and_dictionary():
     at = open_page("data")
     assert metric(at, "Files loaded") == "14"
     assert metric(at, "Rows quarantined") == "10"
-    assert metric(at, "Rows loaded") == "67,895"
+    assert metric(at, "Rows loaded") == "67,901"
     words = texts(at)
     assert "latest concern recorded 30 September 2026 16:45" in words
     assert "python -m sg_data load SOURCE_DIR --db sg.duckdb" in [c.value for c in at.code]
