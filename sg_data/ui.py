@@ -15,7 +15,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from . import frame as app, glossary, present, safety
+from . import charts, frame as app, glossary, present, safety
 
 DEFINITIONS_PAGE = "pages/definitions.py"
 
@@ -132,3 +132,13 @@ def data_table(table: pd.DataFrame, name: str) -> None:
         key=f"download-{slug(name)}",
         on_click="ignore",  # a download changes nothing on the page: no rerun of every query and chart
     )
+
+
+def small_trend(trend) -> None:
+    """A headline figure's small trend (sg_data.views.trends.SmallTrend) under it: its signal in words beside an
+    icon whose shape says it, then the chart with its sentence before it and its table one click away."""
+    if trend is None:
+        st.caption("No earlier periods to draw a trend from.")
+        return
+    st.markdown(f":{trend.tone}[{trend.icon}] **{trend.signal}**")
+    chart_block(charts.sparkline(trend.drawn, trend.percent), trend.sentence, trend.table, trend.name)
