@@ -87,11 +87,14 @@ def table_for_display(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def chart_block(chart, summary: str, table: pd.DataFrame, name: str, *, caption: str | None = None) -> None:
-    """A chart with its text alternative before it and its data table and download after it, in an expander."""
+def chart_block(chart, summary: str, table: pd.DataFrame, name: str, *, caption: str | None = None,
+                small: bool = False) -> None:
+    """A chart with its text alternative before it and its data table and download after it, in an expander.
+    `small`: the summary in smaller type, for a small chart in a narrow column."""
     anchor = slug(name)
+    size = " style='font-size: 0.875rem'" if small else ""
     # the summary holds names from the data: escaped, so no tag, style or link in a name is ever rendered
-    st.markdown(f"<p class='sg-summary' id='summary-{anchor}'>{safety.html_escape(summary)}</p>",
+    st.markdown(f"<p class='sg-summary' id='summary-{anchor}'{size}>{safety.html_escape(summary)}</p>",
                 unsafe_allow_html=True)
     if table.empty:
         st.info("No data for this period.")
@@ -141,4 +144,4 @@ def small_trend(trend) -> None:
         st.caption("No earlier periods to draw a trend from.")
         return
     st.markdown(f":{trend.tone}[{trend.icon}] **{trend.signal}**")
-    chart_block(charts.sparkline(trend.drawn, trend.percent), trend.sentence, trend.table, trend.name)
+    chart_block(charts.sparkline(trend.drawn, trend.percent), trend.sentence, trend.table, trend.name, small=True)

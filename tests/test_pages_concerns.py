@@ -202,7 +202,7 @@ def assert_small_trends(at: AppTest) -> None:
                                            "dataframe"]
         assert nodes[1].value == signal
         assert re.sub(r"<[^>]+>", "", html.unescape(nodes[2].value)) == sentence
-    by_wave = table(at, "small trend: staff confident raising a concern by wave")
+    by_wave = table(at, "confident raising a concern by wave")
     assert by_wave.columns.tolist() == ["Wave", "Positive", "Of", "Share %", "Signal"]
     assert by_wave.iloc[-1].tolist() == ["2023", "341", "379", "90", ""]  # the headline figure: 341 of 379, 90%
     assert [m.value for m in at.metric][:5] == ["276", "259 of 276, 94%", "1,366 of 1,438, 95%", "341 of 379, 90%",

@@ -319,7 +319,7 @@ def concerns_small(frame: pd.DataFrame, period: Period, as_of: Optional[dt.datet
     q = complete_quarters(frame, period, as_of)
     if q.empty:
         return None
-    return small_trend("small trend: concerns raised by quarter", "Concerns raised", "quarters",
+    return small_trend("concerns raised by quarter", "Concerns raised", "quarters",
                        q["value"].tolist(), {"concerns raised": (q["raised"], _flags(q, "raised"))}, spc.NEITHER,
                        share=False)
 
@@ -330,7 +330,7 @@ def within_target_small(frame: pd.DataFrame, period: Period, as_of: Optional[dt.
     q = complete_quarters(frame, period, as_of)
     if q.empty:
         return None
-    return small_trend(f"small trend: reviewed within {target_hours} hours by quarter",
+    return small_trend(f"reviewed within {target_hours} hours by quarter",
                        f"Reviewed within {target_hours} hours", "quarters", q["value"].tolist(),
                        {"within target": (q["within_target"], _flags(q, "within_target")),
                         "of": (q["in_denominator"], _flags(q, "in_denominator"))}, spc.HIGHER, share=True)
@@ -352,7 +352,7 @@ def training_small(snapshots: pd.DataFrame, period: Period) -> Optional[SmallTre
     s = _up_to(snapshots, "snapshot_date", period)
     if s.empty:
         return None
-    return small_trend("small trend: required training in date by snapshot", "Required training in date",
+    return small_trend("training in date by snapshot", "Required training in date",
                        "snapshots", [f"{pd.Timestamp(d):%Y-%m-%d}" for d in s["snapshot_date"]],
                        {"in date": (s["in_date"], _flags(s, "in_date")),
                         "of": (s["required"], _flags(s, "required"))}, spc.HIGHER, share=True)
@@ -365,7 +365,7 @@ def survey_small(questions: pd.DataFrame, period: Period, question_id: Optional[
     w = _up_to(questions[questions["question_id"] == question_id], "closed_on", period)
     if w.empty:
         return None
-    return small_trend("small trend: staff confident raising a concern by wave", "Staff confident raising a concern",
+    return small_trend("confident raising a concern by wave", "Staff confident raising a concern",
                        "waves", w["survey_id"].astype(str).tolist(),
                        {"positive": (w["positive"], _flags(w, "positive")),
                         "of": (w["answered"], _flags(w, "answered"))}, spc.HIGHER, share=True)
@@ -381,7 +381,7 @@ def self_assessment_small(ratings: pd.DataFrame, period: Period) -> Optional[Sma
         return None
     good = [self_assessment.green_or_better(ratings, y) for y in years["year"]]
     no = [False] * len(good)
-    return small_trend("small trend: self-assessment Green or better by year", "Self-assessment Green or better",
+    return small_trend("Green or better by year", "Self-assessment Green or better",
                        "years", years["year"].tolist(),
                        {"green or better": (pd.Series([g["count"] for g in good]), no),
                         "of": (pd.Series([g["of"] for g in good]), no)}, spc.HIGHER, share=True)
