@@ -141,7 +141,7 @@ def small_trend(trend) -> None:
     """A headline figure's small trend (sg_data.views.trends.SmallTrend) under it: its signal in words beside an
     icon whose shape says it, then the chart with its sentence before it and its table one click away."""
     if trend is None:
-        st.caption("No earlier periods to draw a trend from.")
+        st.caption("No trend: nothing is recorded up to the end of this period.")
         return
     st.markdown(f":{trend.tone}[{trend.icon}] **{trend.signal}**")
     chart_block(charts.sparkline(trend.drawn, trend.percent), trend.sentence, trend.table, trend.name, small=True)

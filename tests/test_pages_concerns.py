@@ -235,6 +235,9 @@ def test_overview_opens_with_trends_and_their_limits():
     assert sentences(early)[0] == ("Concerns raised: 5 complete quarters with a figure, fewer than the 12 needed to "
                                    "work out the usual range, so no process limits are shown.")
     assert table(early, "concerns raised by quarter with process limits")["Upper"].isna().all()
+    assert [m.value for m in early.markdown if m.value.startswith(":gray")] == [
+        f":gray[:material/more_horiz:] **{n}: too few for limits**"
+        for n in ("5 quarters", "5 quarters", "5 snapshots", "6 waves", "7 years")]
 
 
 # --- Review timeliness ---------------------------------------------------------------------------

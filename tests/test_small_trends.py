@@ -90,6 +90,10 @@ def test_three_snapshots_are_too_few_for_limits_and_a_later_one_is_not_a_point()
     assert small.sentence == ("Required training in date, 3 snapshots from 2023-06-30 to 2023-12-31: 90%, 95%, 95%. "
                               "3 snapshots: too few for limits (12 are needed), so no signal is read.")
     assert trends.training_small(snaps, parse("2022-23")) is None  # no snapshot by then
+    one = trends.training_small(snaps, parse("2023-24 Q1"))
+    assert (one.signal, one.sentence) == ("1 snapshot: too few for limits", (
+        "Required training in date, one snapshot: 2023-06-30: 90%. 1 snapshot: too few for limits (12 are needed), "
+        "so no signal is read."))
 
 
 def test_self_assessment_years_count_green_or_better_of_all_standards():

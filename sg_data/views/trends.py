@@ -265,7 +265,8 @@ def _digits(a: spc.Analysis, share: bool) -> int:
 
 def _sentence(a: spc.Analysis, what: str, unit: str, share: bool, signal: str) -> str:
     labels, values = a.frame["label"].tolist(), a.frame["value"].tolist()
-    span = f"{what}, {_plural(len(labels), unit)} from {labels[0]} to {labels[-1]}"
+    span = (f"{what}, {_plural(len(labels), unit)} from {labels[0]} to {labels[-1]}" if len(labels) > 1
+            else f"{what}, one {unit[:-1]}: {labels[0]}")
     fmt = _fmt(share, _digits(a, share))
     if a.limits is None:
         shown = ", ".join(SUPPRESSED if pd.isna(v) else fmt(float(v)) for v in values)
