@@ -47,6 +47,7 @@ t_now, t_before = brief.get("timeliness"), before.get("timeliness")
 tr_now, tr_before = brief.get("training"), before.get("training")
 q_now = narrative.headline_question(brief.get("survey"))
 sa = brief.get("self_assessment")
+small = views.trends.small_trends(app.cached_figures(), f.period, trend_target, q_now and q_now["question_id"])
 
 cols = st.columns(5)
 with cols[0]:
@@ -54,26 +55,32 @@ with cols[0]:
     ui.figure("Concerns raised", narrative._count(c_now["total"]) if c_now else NOT_AVAILABLE,
               f"{f.comparison.label}: {narrative._count(c_before['total']) if c_before else NOT_AVAILABLE}",
               key="concerns_raised")
+    ui.small_trend(small[0])
 with cols[1]:
     target = t_now["target_hours"] if t_now else 24
     ui.figure(f"Reviewed within {target} hours",
               narrative.share_text(t_now["reviewed_within_target"]) if t_now else "[x]",
               _change(t_now and t_now["reviewed_within_target"], t_before and t_before["reviewed_within_target"]),
               key="reviewed_within_target")
+    ui.small_trend(small[1])
 with cols[2]:
     ui.figure("Required training in date", narrative.share_text(tr_now["coverage"]) if tr_now else "[x]",
               (f"Snapshot {tr_now['snapshot_date']}. " if tr_now else "")
               + (_change(tr_now and tr_now["coverage"], tr_before and tr_before["coverage"]) or ""),
               key="training_coverage")
+    ui.small_trend(small[2])
 with cols[3]:
     wave = brief.get("survey")
     ui.figure("Staff confident raising a concern", narrative.share_text(q_now["positive"]) if q_now else "[x]",
               f"Survey {wave['survey_id']}, {narrative._count(wave['respondents'])} respondents." if wave else
               "No survey wave had closed by the end of this period.", key="positive_share")
+    ui.small_trend(small[3])
 with cols[4]:
     ui.figure("Self-assessment: Green or better", narrative.share_text(narrative.green_or_better(sa)) if sa else "[x]",
               f"Audit year {sa['year']}." if sa else "No self-assessment year had ended by then.",
               key="rating_shown")
+    ui.small_trend(small[4])
+st.caption(views.trends.SMALL_TRENDS_NOTE)
 
 st.header("In plain words")
 for sentence in narrative.sentences(brief, before):

@@ -14,16 +14,18 @@ if not app.sees_rows():  # the navigation offers this page to officers only; a t
     st.info("The reference tables are kept by officers: they are not offered in the Scrutiny view.")
     st.stop()
 
-st.write("Each quarter's exports can bring a category the council has not mapped to a statutory category, or a "
-         "service under a new name. Map them here rather than editing the CSVs: what you decide is loaded as a "
-         "categories or services export is, through the same rules, and the figures use it at once.")
+st.write("Each quarter's exports can bring a category the council has not mapped to a statutory category, a "
+         "service under a new name, or a referral destination typed into the concern system. Map them here rather "
+         "than editing the CSVs: what you decide is loaded as a categories, services or destinations export is, "
+         "through the same rules, and the figures use it at once. The Scrutiny view and the open data name only "
+         "what these tables name, so free text typed into an export never reaches them.")
 if st.session_state.get(REPORT):
     st.success("The mappings were loaded. The report:")
     st.code(st.session_state.pop(REPORT), language=None)
-categories, services = vm.split(app.get("reference_gaps"))
-st.markdown(ui.escape(vm.work_words(categories, services)))
+categories, services, destinations = vm.split(app.get("reference_gaps"))
+st.markdown(ui.escape(vm.work_words(categories, services, destinations)))
 
-chosen_categories, chosen_services = {}, {}
+chosen_categories, chosen_services, named_destinations = {}, {}, []
 if len(categories):
     st.header("Categories without a statutory category")
     ui.data_table(vm.gap_table(categories, "Category"), "categories without a statutory category")
@@ -42,9 +44,17 @@ if len(services):
         chosen_services[name] = st.selectbox(f"{ui.escape(name)} reports under", [vm.NOT_YET, vm.OWN, *current],
                                              key=f"alias-{name}")
 
-rows = vm.category_rows(chosen_categories), vm.service_rows(chosen_services)
-if (len(categories) or len(services)) and st.button("Load these mappings into the store", type="primary",
-                                                    disabled=not (rows[0] or rows[1]), key="reference_save"):
+if len(destinations):
+    st.header("Referral destinations the publication does not name")
+    st.write("Name a destination only if it is an agency or team, never a person or anything that identifies one.")
+    ui.data_table(vm.gap_table(destinations, "Referred to"), "referral destinations the publication does not name")
+    for name in destinations["value"]:
+        if st.checkbox(f"Name {ui.escape(name)} in the publication", key=f"destination-{name}"):
+            named_destinations.append(name)
+
+rows = vm.category_rows(chosen_categories), vm.service_rows(chosen_services), vm.destination_rows(named_destinations)
+if (len(categories) or len(services) or len(destinations)) and st.button(
+        "Load these mappings into the store", type="primary", disabled=not any(rows), key="reference_save"):
     with st.status("Loading the mappings...", expanded=True) as status:
         bar = st.progress(0.0)
         try:

@@ -1,7 +1,7 @@
 -- stg_concerns
 -- grain: one row per concern
 -- params: none
--- reads: concerns, categories, dim_service_names
+-- reads: concerns, categories, services, destinations, dim_service_names, dim_reference_labels
 with concerns as (
     select * from concerns
 ),
@@ -14,18 +14,38 @@ names as (
     select * from dim_service_names
 ),
 
+labels as (
+    select * from dim_reference_labels
+),
+
+named_destinations as (
+    select distinct referred_to from destinations
+),
+
+named_services as (
+    -- a service the services table names, as a service or as the name a renamed one reports under
+    select distinct service from services
+    union
+    select distinct alias_of from services where alias_of is not null
+),
+
 renamed as (
     select
         c.concern_id,
         c.raised_at,
-        coalesce(n.service, c.service) as service,
-        c.service as service_as_recorded,
+        -- the publication takes its labels only from the reference tables; the officer view shows them as
+        -- recorded (dim_reference_labels)
+        case when l.reference_only and s.service is null then l.other_service_label
+             else coalesce(n.service, c.service) end as service,
+        case when l.reference_only and s.service is null then l.other_service_label
+             else c.service end as service_as_recorded,
         c.team,
-        c.category,
+        case when l.reference_only and k.category is null then l.other_category_label else c.category end as category,
         coalesce(k.statutory_category, 'Not mapped') as statutory_category,
         c.subject_group,
         c.reviewed_at,
-        c.referred_to,
+        case when l.reference_only and c.referred_to is not null and d.referred_to is null
+             then l.other_destination_label else c.referred_to end as referred_to,
         c.referred_to is not null as is_referred,
         c.outcome,
         c.closed_at,
@@ -33,8 +53,11 @@ renamed as (
         case when month(c.raised_at) >= 4 then year(c.raised_at) else year(c.raised_at) - 1 end as fy_start_year,
         (month(c.raised_at) + 8) % 12 // 3 + 1 as fy_quarter
     from concerns as c
+    cross join labels as l
     left join names as n on n.service_as_recorded = c.service
     left join categories as k on k.category = c.category
+    left join named_services as s on s.service = c.service
+    left join named_destinations as d on d.referred_to = c.referred_to
 ),
 
 final as (

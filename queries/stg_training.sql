@@ -1,7 +1,7 @@
 -- stg_training
 -- grain: one row per member of staff per course per snapshot
 -- params: none
--- reads: training, dim_service_names
+-- reads: training, services, dim_service_names, dim_reference_labels
 with training as (
     select * from training
 ),
@@ -10,11 +10,24 @@ names as (
     select * from dim_service_names
 ),
 
+labels as (
+    select * from dim_reference_labels
+),
+
+named_services as (
+    -- a service the services table names, as a service or as the name a renamed one reports under
+    select distinct service from services
+    union
+    select distinct alias_of from services where alias_of is not null
+),
+
 expiry as (
     select
         t.snapshot_date,
         t.staff_id,
-        coalesce(n.service, t.service) as service,
+        -- the publication names only the services the services table names (dim_reference_labels)
+        case when l.reference_only and s.service is null then l.other_service_label
+             else coalesce(n.service, t.service) end as service,
         coalesce(n.service, t.service) = 'Councillors' as is_councillor,
         t.role,
         t.course,
@@ -25,7 +38,9 @@ expiry as (
         coalesce(t.expires_on, cast(t.completed_on + interval 3 year as date)) as expires_on,
         t.expires_on is null and t.completed_on is not null as is_expiry_defaulted
     from training as t
+    cross join labels as l
     left join names as n on n.service_as_recorded = t.service
+    left join named_services as s on s.service = t.service
 ),
 
 final as (

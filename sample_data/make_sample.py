@@ -1083,6 +1083,13 @@ def write_categories():
                      [list(c) for c in CATEGORIES])
 
 
+def write_destinations():
+    """The referral destinations the council's publication names (every agency the sample refers to)."""
+    names = sorted({d for routes in REFERRALS.values() for d, _ in routes if d != "SOCIAL"}
+                   | {"MASH", "Adult Social Care"})
+    return write_csv("destinations.csv", ["referred_to"], [[n] for n in names])
+
+
 # --------------------------------------------------------------------------
 # Survey
 # --------------------------------------------------------------------------
@@ -1450,6 +1457,7 @@ def main():
     written += files
     written.append(write_services(people, members))
     written.append(write_categories())
+    written.append(write_destinations())
     written += write_survey(people)
     written.append(write_self_assessment())
     written.append(write_outcomes())

@@ -114,7 +114,8 @@ def reference_rule(value: float, name: str, axis: str, scale: alt.Scale) -> alt.
 
 
 def initials(text, rating) -> str:
-    """A cell's words shortened for a narrow chart: "Green ↑" to "G↑", "Amber (own)" to "A*", "Not assessed" to "–"."""
+    """A cell's words shortened for a narrow chart: "Green ↑" to "G↑", "Amber (own)" to "A*", "Not assessed"
+    to "–"."""
     words = str(text)
     initial = "–" if rating == "Not assessed" else str(rating)[:1]
     rest = words[len(str(rating)):] if words.startswith(str(rating)) else ""

@@ -326,7 +326,9 @@ def share_lines(df: pd.DataFrame, x: str, title: str, series: str | None = None,
         y=alt.Y(f"{share}:Q", scale=y_scale), tooltip=tooltip, **point_extra)
     marker = alt.Chart().transform_filter("datum._na").mark_text(
         font=FONT, fontSize=11, color="#0b0c0c", dy=-6).encode(x=x_enc, y=alt.datum(domain[0]), text="_c:N")
-    parts = [rule, line, point, marker] + ([reference_rule(*reference, "y", y_scale)] if reference and not facet else [])
+    parts = [rule, line, point, marker]
+    if reference and not facet:
+        parts.append(reference_rule(*reference, "y", y_scale))
     layers = alt.layer(*parts, data=data)
     if facet:
         chart = layers.properties(width=FACET_WIDTH, height=height).facet(
@@ -477,3 +479,30 @@ def funnel_plot(points: pd.DataFrame, curve: pd.DataFrame, rate: float, title: s
         align=ABOVE_END, dy=-12, font=FONT, fontSize=11, color="#0b0c0c").encode(x=x, y=y, text="service:N")
     chart = alt.layer(limits, centre, dots, names).properties(width=WIDTH, height=340, title=title)
     return fit_width(_config(chart))
+
+
+def sparkline(df: pd.DataFrame, percent: bool = False) -> alt.Chart:
+    """A headline figure's small trend: its points on a line, a special cause a triangle (a circle otherwise) and
+    the latest figure written at the end, so colour is never the only signal; a hidden point is a gap in the line.
+    Only the first and last periods are named on the axis; the table beside it names every one.
+
+    `df` holds point (in time order), value (NA where hidden), kind ("Common cause"/"Special cause") and label.
+    """
+    data = _share_floats(df, ("value",))
+    order = data["point"].tolist()
+    x = alt.X("point:N", sort=order, title=None,
+              axis=alt.Axis(values=[order[0], order[-1]], labelAngle=0, ticks=False, labelFontSize=10))
+    y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=False),
+              axis=alt.Axis(format=".0%" if percent else ",.0f", tickCount=3, grid=False, labelFontSize=10))
+    base = alt.Chart(data).encode(x=x, y=y)
+    kinds = ["Common cause", "Special cause"]
+    line = base.mark_line(color=GSS_PALETTE[0], strokeWidth=1.2)
+    dots = base.mark_point(filled=True, opacity=1).encode(
+        shape=alt.Shape("kind:N", scale=alt.Scale(domain=kinds, range=["circle", "triangle-up"]), legend=None),
+        color=alt.Color("kind:N", scale=alt.Scale(domain=kinds, range=[GSS_PALETTE[0], GSS_PALETTE[3]]), legend=None),
+        size=alt.Size("kind:N", scale=alt.Scale(domain=kinds, range=[20, 60]), legend=None),
+        tooltip=[alt.Tooltip("point:N", title="Period"), alt.Tooltip("label:N", title="Figure"),
+                 alt.Tooltip("kind:N", title="Variation")])
+    latest = alt.Chart(data.tail(1)).mark_text(align="left", dx=6, font=FONT, fontSize=11, color="#0b0c0c").encode(
+        x=x, y=y, text="label:N")
+    return _config(alt.layer(line, dots, latest).properties(height=70))

@@ -198,7 +198,7 @@ def cmd_purge(args) -> int:
     try:
         retention.months(args.older_than)
         # on a copy swapped in whole, like a load: a dashboard reading the store never sees half a purge
-        with store.new_version(args.db) as con:
+        with store.new_version(args.db, compact=not args.dry_run) as con:
             count = retention.purge(con, args.older_than, dt.date.today(), db=args.db, dry_run=args.dry_run)
     except (retention.RetentionError, store.StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -254,15 +254,28 @@ CATEGORIES = Kind(
     row_key=("category",),
 )
 
+DESTINATIONS = Kind(
+    name="destinations",
+    title="Referral destinations",
+    description="Reference table kept by officers: the agencies and teams concerns are referred to that the "
+                "publication may name (any other destination is published as another agency).",
+    fields=(
+        _f("referred_to", "text", True, "The agency or team, as the concern export records it.", "destination",
+           "agency", "referred_to_agency"),
+    ),
+    replace_key=("referred_to",),
+    row_key=("referred_to",),
+)
+
 KINDS: dict[str, Kind] = {
     k.name: k
     for k in (CONCERNS, TRAINING, SURVEY_WAVES, SURVEY_QUESTIONS, SURVEY_RESPONSES,
-              SELF_ASSESSMENT, OUTCOMES, SERVICES, CATEGORIES)
+              SELF_ASSESSMENT, OUTCOMES, SERVICES, CATEGORIES, DESTINATIONS)
 }
 
 #: Reference tables first, so that a load report reads in the order an officer thinks.
-LOAD_ORDER = ("services", "categories", "concerns", "training", "survey_waves", "survey_questions",
-              "survey_responses", "self_assessment", "outcomes")
+LOAD_ORDER = ("services", "categories", "destinations", "concerns", "training", "survey_waves",
+              "survey_questions", "survey_responses", "self_assessment", "outcomes")
 
 #: Header words that mark a person's identity. Such columns are dropped before anything is stored.
 IDENTITY_PATTERN = re.compile(

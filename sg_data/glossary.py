@@ -87,14 +87,15 @@ TERMS: tuple[Term, ...] = (
          "A change between two periods or waves is called a change only when their 95% confidence intervals do "
          "not overlap; otherwise the dashboard says there is no clear change.", "Statistics"),
     Term("process_limits", "Process limits (the usual range)",
-         "From NHS England's Making Data Count: over the complete quarters shown, the mean and the moving ranges "
-         "(the change from one quarter to the next). The process limits are the mean plus and minus 2.66 times the "
-         "average moving range: a quarter between them is within the usual range (common cause variation). Limits "
-         "need at least 12 quarters (15 or more recommended); a hidden quarter is left out.", "Statistics"),
+         "From NHS England's Making Data Count: over the points shown (complete quarters; for the small trends "
+         "also training snapshots, survey waves and self-assessment years), the mean and the moving ranges (the "
+         "change from one point to the next). The process limits are the mean plus and minus 2.66 times the "
+         "average moving range: a point between them is within the usual range (common cause variation). Limits "
+         "need at least 12 points (15 or more recommended); a hidden point is left out.", "Statistics"),
     Term("special_cause", "Special cause",
-         "A pattern unlikely to arise by chance (Making Data Count): a quarter outside the process limits; 7 "
-         "quarters in a row above or below the mean; 7 in a row each rising or each falling; or 2 of 3 quarters in "
-         "a row near the same limit (beyond two sigma, two thirds of the way to it). Read at the latest quarter, it "
+         "A pattern unlikely to arise by chance (Making Data Count): a point outside the process limits; 7 "
+         "points in a row above or below the mean; 7 in a row each rising or each falling; or 2 of 3 points in "
+         "a row near the same limit (beyond two sigma, two thirds of the way to it). Read at the latest point, it "
          "is improving or concerning where one direction is better, and neither for concerns raised, where more "
          "reporting is not in itself bad.", "Statistics"),
     Term("funnel_plot", "Funnel plot",

@@ -43,6 +43,16 @@ def lock(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def confine(con: duckdb.DuckDBPyConnection, folders) -> duckdb.DuckDBPyConnection:
+    """Lock the loader's writable connection to its source folders: it may read the exports in `folders` (and
+    spill to its own temporary directory) but no other file, and it can attach, install or re-enable nothing.
+    A file name that globs (`concerns_*.csv`) or climbs (`../`) stays inside the folders too."""
+    allowed = sorted({os.path.join(os.path.abspath(str(f)), "") for f in folders})
+    listed = ", ".join("'" + a.replace("'", "''") + "'" for a in allowed)
+    con.execute(f"set allowed_directories = [{listed}]")
+    return lock(con)
+
+
 def store_files(path: str | Path) -> list[Path]:
     """The store and the files DuckDB keeps beside it (write-ahead log), as far as they exist."""
     path = Path(path)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Optional
@@ -24,7 +25,7 @@ from typing import TYPE_CHECKING, Callable, Optional
 import duckdb
 
 from . import profiles as profiles_
-from . import store
+from . import hardening, store
 from .contract import KINDS, LOAD_ORDER, Kind
 from .profiles import Loaded, ProfileError
 from .reading import FileRejected, ReadFile, kind_of, read_export
@@ -151,7 +152,9 @@ def load_files(files: list[ExportFile], db: str | Path, progress: Progress = _qu
                wait: bool = False) -> LoadReport:
     """Load files, each with its kind and profile as `export_files` gives them, into one new version of the store."""
     report = LoadReport()
-    with store.new_version(db, wait=wait) as con:
+    with store.new_version(db, wait=wait) as con, tempfile.TemporaryDirectory(prefix="sg-load-") as work:
+        # the load reads its files and its own working folder (a re-encoded copy of a file), nothing else
+        hardening.confine(con, {path.parent for _, path, _ in files} | {work})
         for i, (kind, path, profile) in enumerate(files):
             if kind is None:
                 if path.suffix.lower() in (".csv", ".xlsx"):
@@ -161,7 +164,7 @@ def load_files(files: list[ExportFile], db: str | Path, progress: Progress = _qu
                 continue
             n = max(len(files), 1)
             report.files.append(_isolated(con, path, kind, lambda message, f, i=i: progress(message, (i + f) / n),
-                                          profile))
+                                          profile, Path(work)))
         progress("Done", 1.0)
     return report
 
@@ -183,14 +186,16 @@ def preview(path: Path, kind: Kind | None = None, profile: Loaded | None = None,
 
     kind = profile.contract if profile is not None else (kind or kind_of(path))
     con = duckdb.connect(":memory:")
+    work = tempfile.TemporaryDirectory(prefix="sg-preview-")
     try:
         con.execute(f"set memory_limit = '{store.LOAD_MEMORY_LIMIT}'")
         store.ensure_schema(con)
         pseudonym.register(con, os.urandom(pseudonym.KEY_BYTES))
+        hardening.confine(con, [path.parent, work.name])
         if kind is None:
             report = FileReport(path.name, "", "rejected", message="is not named after a known export.")
         else:
-            report = _isolated(con, path, kind, _quiet, profile)
+            report = _isolated(con, path, kind, _quiet, profile, Path(work.name))
         shown = kind or KINDS["concerns"]
         stored = con.execute(f"select * exclude (load_id) from {shown.name} order by {', '.join(shown.row_key)} "
                              f"limit {int(rows)}").df()
@@ -198,14 +203,15 @@ def preview(path: Path, kind: Kind | None = None, profile: Loaded | None = None,
                                  "limit 1000").df()
     finally:
         con.close()
+        work.cleanup()
     return Preview(report, stored, quarantine)
 
 
 def _isolated(con: duckdb.DuckDBPyConnection, path: Path, kind: Kind, progress: Progress,
-              profile: Loaded | None = None) -> FileReport:
+              profile: Loaded | None = None, work: Path | None = None) -> FileReport:
     """One file's load; whatever goes wrong with it is its report, and the folder goes on."""
     try:
-        return load_file(con, path, kind, progress, profile)
+        return load_file(con, path, kind, progress, profile, work)
     except (duckdb.OutOfMemoryException, MemoryError):
         message = (f"ran out of memory while loading (the loader's limit is {store.LOAD_MEMORY_LIMIT}); nothing "
                    "from it is stored. Split the export into smaller files, or raise SG_LOAD_MEMORY_LIMIT.")
@@ -228,8 +234,9 @@ def _drop_work_tables(con) -> None:
 
 
 def load_file(con: duckdb.DuckDBPyConnection, path: Path, kind: Kind | None = None,
-              progress: Progress = _quiet, profile: Loaded | None = None) -> FileReport:
-    """Load one export file; with a profile, the profile maps its columns (sg_data.profiles)."""
+              progress: Progress = _quiet, profile: Loaded | None = None, work: Path | None = None) -> FileReport:
+    """Load one export file; with a profile, the profile maps its columns (sg_data.profiles). A file that must be
+    re-encoded is copied into `work` (the system's temporary folder if None)."""
     kind = profile.contract if profile is not None else (kind or kind_of(path))
     name = path.name
     if kind is None:
@@ -245,7 +252,7 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, kind: Kind | None = No
     progress(f"Reading {name}", 0.0)
     try:
         # into temp tables, before the transaction: a failed attempt of DuckDB's reader must not abort it
-        read = read_export(con, path, kind, profile=profile)
+        read = read_export(con, path, kind, work=work, profile=profile)
     except FileRejected as exc:
         _drop_work_tables(con)
         return FileReport(name, kind.name, "rejected", message=exc.message)

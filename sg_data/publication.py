@@ -104,6 +104,23 @@ def _period_for(t: Table, key: str) -> Optional[Period]:
     return None
 
 
+class ReferenceLabels:
+    """The officer store as the publication reads it: every cursor names only what the reference tables name
+    (services, categories, destinations; queries/dim_reference_labels.sql), so no free text from an export reaches
+    Scrutiny or the public. Everything else is the store's connection."""
+
+    def __init__(self, con):
+        self._con = con
+
+    def cursor(self):
+        cur = self._con.cursor()
+        cur.execute("set variable sg_labels = 'reference'")
+        return cur
+
+    def __getattr__(self, name):
+        return getattr(self._con, name)
+
+
 def _grid_values(con) -> dict[str, list]:
     values = queries.run(con, "grid_values")
     out = {a: sorted(g["value"].dropna().tolist()) for a, g in values.groupby("attribute")}
@@ -419,6 +436,7 @@ def build(con, threshold: int = DEFAULT_THRESHOLD, min_group: int = DEFAULT_MIN_
     """The protected publication of an officer store (raises PublicationError where it cannot be made safe)."""
     from .figures import StoreFigures
 
+    con = ReferenceLabels(con)
     figures = StoreFigures(con)
     tables = officer_tables(con, figures, progress)
     progress("Linking the tables", 0.6)

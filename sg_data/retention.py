@@ -1,9 +1,9 @@
 """Retention: concerns past the council's retention period are removed, and the removal is audited.
 
 Councils keep safeguarding concern records for a set period (often 7 years for adults; children's
-records often longer, by the council's policy). `purge` removes concern rows raised before the cutoff;
-what remains of them in the store file's freed blocks is overwritten as the store is written again, so
-for certain erasure rebuild the store from its exports after purging.
+records often longer, by the council's policy). `purge` removes concern rows raised before the cutoff, and
+the command line writes the store afresh afterwards (`store.compacted`): DuckDB reuses a deleted row's
+blocks without clearing them, so without that a purged concern's text would stay in the file.
 """
 
 from __future__ import annotations

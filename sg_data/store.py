@@ -23,7 +23,7 @@ from . import hardening, queries
 from .contract import KINDS, ddl
 
 DEFAULT_DB = "sg.duckdb"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: the loader's DuckDB memory limit; a file that needs more is reported, and the rest still load
 LOAD_MEMORY_LIMIT = os.environ.get("SG_LOAD_MEMORY_LIMIT", "1GB")
 
@@ -68,6 +68,8 @@ MIGRATIONS = {
         "alter table loads add column rows_repeated bigint",
         "alter table loads add column skipped_sheets varchar",
     ],
+    # the referral destinations the publication may name (an empty table: every destination another agency)
+    2: [ddl(KINDS["destinations"])],
 }
 
 
@@ -304,10 +306,11 @@ except ImportError:  # Windows
 
 
 @contextlib.contextmanager
-def new_version(path: str | Path, wait: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def new_version(path: str | Path, wait: bool = False, compact: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """A writable connection to a copy of the store; on success the copy replaces the store atomically.
 
     Only one load at a time (a lock file; `StoreBusy` if taken). An older store is backed up and migrated.
+    With `compact`, the new version is written afresh (`compacted`), so deleted rows leave nothing in the file.
     On any failure the store is left exactly as it was."""
     path = Path(path)
     work = path.with_name(path.name + ".loading")
@@ -333,12 +336,36 @@ def new_version(path: str | Path, wait: bool = False) -> Iterator[duckdb.DuckDBP
                 con.execute("checkpoint")
             finally:
                 con.close()
+            if compact:
+                compacted(work)
             wal.unlink(missing_ok=True)
             os.replace(work, path)
         except BaseException:
             work.unlink(missing_ok=True)
             work.with_name(work.name + ".wal").unlink(missing_ok=True)
             raise
+
+
+def compacted(path: Path) -> None:
+    """Rewrite the store at `path` into a fresh file and put it in its place: DuckDB reuses the blocks that held
+    deleted rows but does not clear them, so a purged concern's text stays in the file until it is rewritten."""
+    fresh = path.with_name(path.name + ".compact")
+    for leftover in (fresh, fresh.with_name(fresh.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    con = duckdb.connect(str(path))
+    try:
+        name = con.execute("select current_database()").fetchone()[0]
+        con.execute("attach ? as fresh", [str(fresh)])
+        hardening.make_private(fresh)
+        con.execute(f'copy from database "{name.replace(chr(34), chr(34) * 2)}" to fresh')
+        con.execute("detach fresh")
+    except BaseException:
+        fresh.unlink(missing_ok=True)
+        raise
+    finally:
+        con.close()
+    os.replace(fresh, path)
+    path.with_name(path.name + ".wal").unlink(missing_ok=True)
 
 
 def _private_copy(source: Path, target: Path) -> None:

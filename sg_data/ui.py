@@ -15,7 +15,7 @@ import re
 import pandas as pd
 import streamlit as st
 
-from . import frame as app, glossary, present, safety
+from . import charts, frame as app, glossary, present, safety
 
 DEFINITIONS_PAGE = "pages/definitions.py"
 
@@ -87,11 +87,14 @@ def table_for_display(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def chart_block(chart, summary: str, table: pd.DataFrame, name: str, *, caption: str | None = None) -> None:
-    """A chart with its text alternative before it and its data table and download after it, in an expander."""
+def chart_block(chart, summary: str, table: pd.DataFrame, name: str, *, caption: str | None = None,
+                small: bool = False) -> None:
+    """A chart with its text alternative before it and its data table and download after it, in an expander.
+    `small`: the summary in smaller type, for a small chart in a narrow column."""
     anchor = slug(name)
+    size = " style='font-size: 0.875rem'" if small else ""
     # the summary holds names from the data: escaped, so no tag, style or link in a name is ever rendered
-    st.markdown(f"<p class='sg-summary' id='summary-{anchor}'>{safety.html_escape(summary)}</p>",
+    st.markdown(f"<p class='sg-summary' id='summary-{anchor}'{size}>{safety.html_escape(summary)}</p>",
                 unsafe_allow_html=True)
     if table.empty:
         st.info("No data for this period.")
@@ -132,3 +135,13 @@ def data_table(table: pd.DataFrame, name: str) -> None:
         key=f"download-{slug(name)}",
         on_click="ignore",  # a download changes nothing on the page: no rerun of every query and chart
     )
+
+
+def small_trend(trend) -> None:
+    """A headline figure's small trend (sg_data.views.trends.SmallTrend) under it: its signal in words beside an
+    icon whose shape says it, then the chart with its sentence before it and its table one click away."""
+    if trend is None:
+        st.caption("No trend: nothing is recorded up to the end of this period.")
+        return
+    st.markdown(f":{trend.tone}[{trend.icon}] **{trend.signal}**")
+    chart_block(charts.sparkline(trend.drawn, trend.percent), trend.sentence, trend.table, trend.name, small=True)

@@ -46,6 +46,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "stg_survey_answers": ("survey_id", "response_id", "question_id"),
     "stg_training": ("snapshot_date", "staff_id", "course"),
     "dim_service_headcount": ("service", "financial_year"),
+    "dim_reference_labels": ("reference_only",),
     "dim_service_names": ("service_as_recorded",),
     # marts
     "concerns_as_of": (),  # one row
@@ -173,7 +174,8 @@ def test_key_is_not_null(sample_con, name, label):
 
 
 #: queries that rightly return nothing on the sample council, and where they are tested on rows
-EMPTY_ON_THE_SAMPLE = {"reference_gaps": "the sample's reference tables name every category and service; "
+EMPTY_ON_THE_SAMPLE = {"reference_gaps": "the sample's reference tables name every category, service and "
+                                         "referral destination; "
                                          "tests/test_pages_reference.py sends a store names they do not"}
 
 

@@ -120,7 +120,23 @@ def test_docx_comparison_columns_match_their_briefs(word, con):
     rows = {r[0]: r[1:] for r in table_rows(word.tables[1])}
     previous = briefing.build(con, parse("2023-24 Q2"))
     last_year = briefing.build(con, parse("2022-23 Q3"))
-    assert rows["Concerns raised"][1:] == [str(previous["concerns"]["total"]), str(last_year["concerns"]["total"])]
+    assert rows["Concerns raised"][1:3] == [str(previous["concerns"]["total"]), str(last_year["concerns"]["total"])]
+
+
+def test_the_headline_figures_carry_their_trends_signal(word, con, brief):
+    from sg_data import narrative
+    from sg_data.views import trends
+
+    header, *body = table_rows(word.tables[1])
+    assert header[-1] == "Trend: signal"
+    rows = {r[0]: r[-1] for r in body}
+    qid = narrative.headline_question(brief["survey"])["question_id"]
+    small = trends.small_trends(con, parse(PERIOD), 24, qid)
+    assert rows["Concerns raised"] == small[0].signal == "Special cause, neither improving nor concerning (high)"
+    assert rows["Reviewed within 24 hours"] == small[1].signal
+    assert rows["Required training in date"] == small[2].signal
+    assert rows["Self-assessment standards rated Green or better"] == small[4].signal
+    assert rows["Referred externally"] == rows["Median hours to review"] == "[z]"
 
 
 def test_docx_narrative_sentences(word, con, brief):
@@ -252,7 +268,7 @@ def test_html_is_one_accessible_page(rendered, brief):
     assert page.count('src="data:image/png;base64,') == len(parsed.alts)
     services = next(t for t in parsed.tables if t[0] == ["Service", "Concerns"])
     assert services[1:] == [[s["service"], str(s["count"])] for s in brief["concerns"]["by_service"]]
-    headline = next(t for t in parsed.tables if t[0][0] == "Figure" and len(t[0]) == 4)
+    headline = next(t for t in parsed.tables if t[0][0] == "Figure" and len(t[0]) == 5)
     assert headline[1] == ["Concerns raised", str(brief["concerns"]["total"]), *headline[1][2:]]
 
 
@@ -378,7 +394,7 @@ def test_a_share_with_a_hidden_count_or_denominator_prints_c(con, brief):
     hidden["outcomes"][0].update({"sought": None, "suppressed": True})
     word = docx.Document(io.BytesIO(documents.render(con, hidden, "docx", comparisons=[])))
     rows = {r[0]: r[1:] for r in table_rows(word.tables[1])}
-    assert rows["Referred externally"] == ["[c]"]
+    assert rows["Referred externally"] == ["[c]", "[z]"]
     training = table_rows(find_table(word, ["Service", "In date", "Required", "Coverage"]))
     assert training[1][2:] == ["[c]", "[c]"]
     outcomes = table_rows(find_table(word, ["Programme", "Measure", "Sought", "Engaged", "Positive", "Negative",

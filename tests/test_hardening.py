@@ -123,3 +123,50 @@ def test_private_umask_creates_owner_only_files(tmp_path):
     assert stat.S_IMODE((tmp_path / "new.duckdb").stat().st_mode) == 0o600
     assert stat.S_IMODE((tmp_path / "plain.txt").stat().st_mode) == 0o600
     assert _current_umask() == before
+
+
+@pytest.fixture
+def exports(tmp_path):
+    """A source folder with one export, and a secret beside it that the loader must never read."""
+    src = tmp_path / "exports"
+    src.mkdir()
+    (src / "concerns.csv").write_text("concern_id,raised_at\nC1,2024-01-01 09:00\n")
+    (tmp_path / "secret.csv").write_text("secret\nthe officer store's neighbour\n")
+    return src
+
+
+def test_the_loader_reads_its_source_folder_and_nothing_else(exports):
+    from sg_data.hardening import confine
+
+    con = confine(duckdb.connect(":memory:"), [exports])
+    try:
+        assert con.execute("select count(*) from read_csv(?)", [str(exports / "concerns.csv")]).fetchone() == (1,)
+        outside = [str(exports.parent / "secret.csv"), str(exports / ".." / "secret.csv"), "/etc/passwd"]
+        for path in outside:
+            with pytest.raises(duckdb.PermissionException):
+                con.execute("select * from read_csv(?)", [path]).fetchall()
+        with pytest.raises(duckdb.Error):
+            con.execute("set enable_external_access = true")
+        with pytest.raises(duckdb.Error):
+            con.execute("set allowed_directories = ['/']")
+        with pytest.raises(duckdb.Error):
+            con.execute(f"attach '{exports.parent / 'other.duckdb'}' as other")
+        with pytest.raises(duckdb.Error):
+            con.execute(f"copy (select 1) to '{exports.parent / 'out.csv'}'")
+    finally:
+        con.close()
+    assert not (exports.parent / "out.csv").exists() and not (exports.parent / "other.duckdb").exists()
+
+
+def test_a_load_is_confined_and_still_reads_a_file_it_must_re_encode(exports, tmp_path):
+    from sg_data.loader import load_folder
+
+    (exports / "concerns.csv").write_bytes("concern_id,raised_at,service,category\n"
+                                           "C1,2024-01-01 09:00,Caf\u00e9 team,Neglect\n".encode("cp1252"))
+    report = load_folder(exports, tmp_path / "t.duckdb")
+    assert report.ok and report.files[0].rows_loaded == 1, report.text()
+    con = duckdb.connect(str(tmp_path / "t.duckdb"), read_only=True)
+    try:
+        assert con.execute("select service from concerns").fetchall() == [("Caf\u00e9 team",)]
+    finally:
+        con.close()

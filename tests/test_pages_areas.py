@@ -364,6 +364,19 @@ def test_pages_tolerate_suppressed_counts(suppressed_source, page, period):
         assert readmission["Note"] == ""  # suppressed is not "not recorded"
 
 
+def test_overview_small_trend_shows_a_hidden_wave_as_a_gap_never_a_number(suppressed_source):
+    """The 2014-15 wave's 19 confident of 27 is hidden here: its point is [c] in the sentence and the table (a gap
+    in the line: tests/test_small_trends.py) and does not count towards the points limits need."""
+    at = run_page("overview", "2023-24")
+    assert (":gray[:material/more_horiz:] **9 waves shown: too few for limits**"
+            in [m.value for m in at.markdown])
+    assert ("Staff confident raising a concern, 10 waves from 2014-15 to 2023: [c], 85%, 86%, 88%, 89%, 88%, 68%, 82%, "
+            "86%, 90%. 9 waves shown: too few for limits (12 are needed), so no signal is read.") in text_of(at)
+    by_wave = table(at, "confident raising a concern by wave")
+    assert by_wave.iloc[0].tolist() == ["2014-15", "[c]", "27", "[c]", ""]
+    assert by_wave.iloc[1].tolist() == ["2015-16", "138", "162", "85.2", ""]
+
+
 # --- the shaping helpers -------------------------------------------------------------------------
 
 def test_share_label_and_totals():

@@ -172,10 +172,50 @@ WITHIN_TREND_2023_24 = ("The share reviewed within 24 hours in 2023-24 Q4 (96%) 
                         "100%). Variation: common cause.")
 
 
+#: the five headline figures' small trends for 2023-24: (the signal beside its icon, the sentence)
+SMALL_TRENDS_2023_24 = [
+    (":violet[:material/arrow_upward:] **Special cause, neither improving nor concerning (high)**",
+     "Concerns raised, 20 quarters from 2019-20 Q1 to 2023-24 Q4: special cause, neither improving nor concerning "
+     "(high); the latest, 80 in 2023-24 Q4, is above the usual range (33 to 72)."),
+    (":gray[:material/horizontal_rule:] **Common cause**",
+     "Reviewed within 24 hours, 20 quarters from 2019-20 Q1 to 2023-24 Q4: common cause; the latest, 96% in 2023-24 "
+     "Q4, is within the usual range (82% to 100%)."),
+    (":blue[:material/arrow_upward:] **Special cause, improving (high)**",
+     "Required training in date, 20 snapshots from 2019-06-30 to 2024-03-31: special cause, improving (high); the "
+     "latest, 95% at 2024-03-31, is within the usual range (87% to 97%), and part of a special cause (two of three "
+     "near a limit)."),
+    (":gray[:material/more_horiz:] **10 waves: too few for limits**",
+     "Staff confident raising a concern, 10 waves from 2014-15 to 2023: 70%, 85%, 86%, 88%, 89%, 88%, 68%, 82%, 86%, "
+     "90%. 10 waves: too few for limits (12 are needed), so no signal is read."),
+    (":gray[:material/more_horiz:] **11 years: too few for limits**",
+     "Self-assessment Green or better, 11 years from 2012 to 2023: 100%, 100%, 100%, 100%, 100%, 100%, 100%, 100%, "
+     "91%, 91%, 100%. 11 years: too few for limits (12 are needed), so no signal is read."),
+]
+
+
+def assert_small_trends(at: AppTest) -> None:
+    """Each of the five headline figures, in its column: the figure, its signal in words beside its icon, then its
+    small trend with the sentence before it and its table and download after it."""
+    for column, (signal, sentence) in zip(at.columns[:5], SMALL_TRENDS_2023_24):
+        nodes = [n for n in column if n.type in ("metric", "markdown", "vega_lite_chart", "dataframe")]
+        assert [n.type for n in nodes] == ["metric", "markdown", "markdown", "vega_lite_chart", "markdown",
+                                           "dataframe"]
+        assert nodes[1].value == signal
+        assert re.sub(r"<[^>]+>", "", html.unescape(nodes[2].value)) == sentence
+    by_wave = table(at, "confident raising a concern by wave")
+    assert by_wave.columns.tolist() == ["Wave", "Positive", "Of", "Share %", "Signal"]
+    assert by_wave.iloc[-1].tolist() == ["2023", "341", "379", "90", ""]  # the headline figure: 341 of 379, 90%
+    assert [m.value for m in at.metric][:5] == ["276", "259 of 276, 94%", "1,366 of 1,438, 95%", "341 of 379, 90%",
+                                                "11 of 11, 100%"]
+    assert any(c.value.startswith("Under each figure, its small trend") for c in at.caption)
+
+
 def assert_overview_trends(at: AppTest) -> None:
-    """The Overview of 2023-24 opens with its two XmR charts, each with its sentence, table and download."""
-    assert_charts_accessible(at, 2)
+    """The Overview of 2023-24 opens with its two XmR charts, each with its sentence, table and download; then the
+    five headline figures, each with its small trend."""
+    assert_charts_accessible(at, 7)
     assert sentences(at)[:2] == [CONCERNS_TREND_2023_24, WITHIN_TREND_2023_24]
+    assert_small_trends(at)
     raised = table(at, "concerns raised by quarter with process limits")
     assert raised.columns.tolist() == ["Quarter", "Concerns raised", "Mean", "Lower", "Upper", "Signal"]
     assert len(raised) == 20 and raised.iloc[-1].tolist()[:5] == ["2023-24 Q4", "80", 52.4, 32.5, 72.3]
@@ -195,6 +235,9 @@ def test_overview_opens_with_trends_and_their_limits():
     assert sentences(early)[0] == ("Concerns raised: 5 complete quarters with a figure, fewer than the 12 needed to "
                                    "work out the usual range, so no process limits are shown.")
     assert table(early, "concerns raised by quarter with process limits")["Upper"].isna().all()
+    assert [m.value for m in early.markdown if m.value.startswith(":gray")] == [
+        f":gray[:material/more_horiz:] **{n}: too few for limits**"
+        for n in ("5 quarters", "5 quarters", "5 snapshots", "6 waves", "7 years")]
 
 
 # --- Review timeliness ---------------------------------------------------------------------------
@@ -265,7 +308,7 @@ def test_data_page_lists_loads_quarantine_and_dictionary():
     at = open_page("data")
     assert metric(at, "Files loaded") == "14"
     assert metric(at, "Rows quarantined") == "10"
-    assert metric(at, "Rows loaded") == "67,895"
+    assert metric(at, "Rows loaded") == "67,901"
     words = texts(at)
     assert "latest concern recorded 30 September 2026 16:45" in words
     assert "python -m sg_data load SOURCE_DIR --db sg.duckdb" in [c.value for c in at.code]

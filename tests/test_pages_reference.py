@@ -31,7 +31,7 @@ def db(sample_db, tmp_path, monkeypatch, fresh_streamlit_caches) -> Path:
     extra.write_text("concern_id,raised_at,service,category,subject_group,reviewed_at,referred_to,outcome\n"
                      "MC-990001,2026-09-29 10:00,Housing Options,Cuckooing,adult,2026-09-29 12:00,,Advice\n"
                      "MC-990002,2026-09-29 11:00,Housing Options,Cuckooing,adult,2026-09-29 13:00,,Advice\n"
-                     "MC-990003,2026-09-29 12:00,Licensing,Cuckooing,adult,2026-09-29 14:00,,Advice\n",
+                     "MC-990003,2026-09-29 12:00,Licensing,Cuckooing,adult,2026-09-29 14:00,Riverside surgery,Advice\n",
                      encoding="utf-8")
     assert loader.load_files([(CONCERNS, extra, None)], path).ok
     monkeypatch.setenv("SG_DB", str(path))
@@ -57,27 +57,36 @@ def statutory_of(db: Path, category: str):
 
 def test_unnamed_categories_and_services_are_listed_as_work_to_do_and_loaded_when_mapped(db):
     at = page()
-    assert ("To do: 1 category has no statutory category, so their concerns are counted as \u201cNot mapped\u201d; "
-            "1 service name is not in the services table, so no rename or headcount applies to them.") in texts(at)
+    assert ("To do: 1 category has no statutory category, so their concerns are counted as \u201cNot mapped\u201d and "
+            "published as \u201cCategory not in the categories table\u201d; 1 service name is not in the services "
+            "table, so no rename or headcount applies to them and the publication shows them as \u201cService not in "
+            "the services table\u201d; 1 referral destination is not in the destinations table, so the publication "
+            "counts them as \u201cAnother agency\u201d.") in texts(at)
     gaps = table(at, "categories without a statutory category")
     assert gaps[["Category", "Rows using it"]].astype(str).values.tolist() == [["Cuckooing", "3"]]
     assert table(at, "services the services table does not name")["Service"].tolist() == ["Housing Options"]
+    assert table(at, "referral destinations the publication does not name")["Referred to"].tolist() == [
+        "Riverside surgery"]
     load = at.button(key="reference_save")
     assert load.disabled   # nothing decided yet: nothing to load
 
     at.selectbox(key="statutory-Cuckooing").set_value("Working Together: extra-familial harm (criminal exploitation)")
     at.selectbox(key="group-Cuckooing").set_value("adult")
-    at.selectbox(key="alias-Housing Options").set_value("Housing Services").run()
+    at.selectbox(key="alias-Housing Options").set_value("Housing Services")
+    at.checkbox(key="destination-Riverside surgery").check().run()
     at.button(key="reference_save").click().run()
     assert not at.exception, [e.value for e in at.exception]
     report = at.code[0].value
     assert "loaded   services.csv (services): 1 rows loaded" in report
     assert "loaded   categories.csv (categories): 1 rows loaded" in report
+    assert "loaded   destinations.csv (destinations): 1 rows loaded" in report
     assert statutory_of(db, "Cuckooing") == ("Working Together: extra-familial harm (criminal exploitation)",)
-    assert "Nothing to do: every category and service name in the exports is in the reference tables." in texts(at)
+    assert ("Nothing to do: every category, service and referral destination in the exports is in the reference "
+            "tables.") in texts(at)
     trail = audit.read(audit.audit_path(db))
     saved = [json.loads(d) for d in trail[trail["event"] == "reference_save"]["detail"]]
-    assert [(d["kind"], d["outcome"]) for d in saved] == [("services", "loaded"), ("categories", "loaded")]
+    assert [(d["kind"], d["outcome"]) for d in saved] == [("services", "loaded"), ("categories", "loaded"),
+                                                          ("destinations", "loaded")]
 
 
 def test_a_mapping_left_undecided_loads_nothing_for_it():
@@ -86,3 +95,4 @@ def test_a_mapping_left_undecided_loads_nothing_for_it():
     assert vm.service_rows({"Old": vm.NOT_YET, "New": vm.OWN, "Renamed": "Housing Services"}) == [
         {"service": "New", "alias_of": "", "year": "", "headcount": ""},
         {"service": "Renamed", "alias_of": "Housing Services", "year": "", "headcount": ""}]
+    assert vm.destination_rows(["Riverside surgery"]) == [{"referred_to": "Riverside surgery"}]

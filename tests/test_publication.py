@@ -13,7 +13,7 @@ import pytest
 
 from sg_data import briefing, catalog, disclosure, publish
 from sg_data import publication as pub_module
-from sg_data.figures import PublishedFigures
+from sg_data.figures import PublishedFigures, StoreFigures
 from sg_data.periods import parse, quarter_of
 
 from .conftest import ROOT
@@ -216,3 +216,57 @@ def test_publish_asks_for_replace_before_overwriting_its_own_publication(public_
     run = subprocess.run([sys.executable, "-m", "sg_data", "publish", "--db", str(sample_db), "--out", str(out)],
                          capture_output=True, text=True, cwd=ROOT)
     assert run.returncode == 2 and "--replace" in run.stderr
+
+
+def _free_text_store(folder) -> "duckdb.DuckDBPyConnection":
+    """A store whose concern export and HR export use names the reference tables do not: a service, a category
+    and a referral destination typed into the concern system, and a service typed into the HR system."""
+    from sg_data import store
+    from sg_data.loader import load_folder
+
+    src = folder / "exports"
+    src.mkdir()
+    (src / "services.csv").write_text("service,alias_of,year,headcount\nHousing,,2023-24,40\n")
+    (src / "categories.csv").write_text("category,statutory_category\nNeglect,Care Act 2014: neglect and acts of "
+                                        "omission\n")
+    (src / "destinations.csv").write_text("referred_to\nPolice\n")
+    rows = ["concern_id,raised_at,service,category,subject_group,reviewed_at,referred_to"]
+    for n in range(24):
+        service = "Housing" if n % 2 else "Riverside flats (ask Kim)"
+        category = "Neglect" if n % 3 else "Neglect - see Kim's notes"
+        referred = ("Police", "Riverside surgery", "")[n % 3]
+        rows.append(f"C{n:03},2023-05-{n + 1:02} 09:00,{service},{category},adult,2023-05-{n + 1:02} 10:00,{referred}")
+    (src / "concerns.csv").write_text("\n".join(rows) + "\n")
+    staff = ["snapshot_date,staff_id,service,course,required,completed_on"]
+    staff += [f"2024-03-31,E{n:03},{'Housing' if n % 2 else 'Kim and team'},Prevent,true,2023-06-01"
+              for n in range(24)]
+    (src / "training.csv").write_text("\n".join(staff) + "\n")
+    report = load_folder(src, folder / "t.duckdb")
+    assert report.ok, report.text()
+    return store.open_read_only(folder / "t.duckdb")
+
+
+def test_the_publication_names_only_what_the_reference_tables_name(tmp_path):
+    con = _free_text_store(tmp_path)
+    try:
+        officer = StoreFigures(con)
+        fy = parse("2023-24")
+        assert set(officer.get("concerns_by_service", fy)["service"]) == {"Housing", "Riverside flats (ask Kim)"}
+        pub = pub_module.build(con)
+    finally:
+        con.close()
+    published = PublishedFigures(pub_module.in_memory(pub))
+    by_service = published.get("concerns_by_service", fy)
+    assert list(by_service["service"]) == ["Housing", "Service not in the services table"]
+    assert list(by_service["concerns"]) == [12, 12]
+    by_category = published.get("concerns_by_category", fy)
+    assert dict(zip(by_category["category"], by_category["concerns"])) == {
+        "Category not in the categories table": 8, "Neglect": 16}
+    by_referral = published.get("concerns_by_referral", fy)
+    assert dict(zip(by_referral["referred_to"], by_referral["concerns"])) == {
+        "Another agency": 8, "Not referred externally": 8, "Police": 8}
+    training = published.get("training_by_service", parse("2023-24 Q4"))
+    assert set(training["service"]) == {"Housing", "Service not in the services table"}
+    for name, frame in pub.tables.items():
+        text = frame.select_dtypes(include=["object", "string"]).astype(str)
+        assert not text.apply(lambda col: col.str.contains("Kim|Riverside", regex=True)).any().any(), name

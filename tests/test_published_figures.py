@@ -334,6 +334,7 @@ def test_identity_columns_in_the_sample_were_dropped(sample_con):
 FILES = {
     "services.csv": (90, 90, 0),
     "categories.csv": (17, 17, 0),
+    "destinations.csv": (6, 6, 0),
     "concerns_2019-23.csv": (775, 772, 3),
     "concerns_2023-24.csv": (278, 276, 2),
     "concerns_2024-27.csv": (768, 767, 1),
@@ -351,7 +352,8 @@ FILES = {
 
 TABLE_ROWS = {
     "concerns": 1815, "training": 44246, "self_assessment": 142, "outcomes": 49, "services": 90,
-    "categories": 17, "survey_waves": 12, "survey_questions": 80, "survey_responses": 19743 + 243 * 7,
+    "categories": 17, "destinations": 6, "survey_waves": 12, "survey_questions": 80,
+    "survey_responses": 19743 + 243 * 7,
 }
 
 

@@ -83,3 +83,26 @@ def test_cli_purge_refusals(tmp_path, capsys):
     assert capsys.readouterr().err == "error: --older-than 7m: under 12 months is refused as a likely mistake\n"
     with duckdb.connect(str(db), read_only=True) as c:
         assert c.execute("select count(*) from concerns").fetchone() == (1,)
+
+
+def test_cli_purge_leaves_nothing_of_the_purged_concerns_in_the_file(tmp_path, capsys):
+    """DuckDB reuses a deleted row's blocks without clearing them: the purge writes the store afresh, so the text
+    of a purged concern is gone from the file's bytes, and the store still opens with its views and rows."""
+    from sg_data import store
+
+    db = tmp_path / "sg.duckdb"
+    old = dt.datetime(dt.date.today().year - 9, 1, 1)
+    with store.connect(db) as c:
+        c.executemany("insert into concerns (concern_id, raised_at, category, load_id) values (?, ?, ?, 1)",
+                      [(f"OLD-{i:04}", old, f"Riverside flats, ask for Kimberly {i}") for i in range(500)]
+                      + [(f"NEW-{i:04}", dt.datetime(dt.date.today().year - 1, 1, 1), "Neglect") for i in range(500)])
+        c.execute("checkpoint")
+    assert db.read_bytes().count(b"Kimberly") > 0  # the test can see a purged concern's text where it is
+    assert main(["purge", "--db", str(db), "--older-than", "7y"]) == 0
+    assert capsys.readouterr().err.startswith("removed 500 concerns")
+    data = db.read_bytes()
+    assert b"Kimberly" not in data and b"OLD-0" not in data
+    assert not tmp_path.joinpath("sg.duckdb.compact").exists()
+    with store.open_read_only(db) as c:
+        assert c.execute("select count(*) from stg_concerns").fetchone() == (500,)
+        assert store.schema_version(c) == store.SCHEMA_VERSION

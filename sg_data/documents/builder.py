@@ -11,11 +11,10 @@ from .. import charts, glossary, narrative, present
 from ..figures import DEFAULT_TARGET_HOURS
 from ..periods import PeriodError, parse
 from ..stats import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED, Share
-from ..views.common import largest_few
 from ..views.self_assessment import ORDER as RATING_ORDER
 from .model import Bullets, Chart, Document, Heading, NO_DATA, Paragraph, SECTION_HEADINGS, SOURCE_WORDS, Table
 from .text import _Figures, _date, _long_date, _timestamp, _who, _words
-from .printing import _bar_frame, _share_frame
+from .printing import _bar_frame, _category_frame, _share_frame
 
 
 # --- the sections -------------------------------------------------------------------------------
@@ -110,23 +109,27 @@ class _Builder:
         columns = ["Figure", f"{self.label} (this {'quarter' if ' Q' in self.label else 'year'})"]
         columns += [f"{c['period']['label']} ({self._relation(c)})" for c in self.comparisons]
 
-        def row(name, get):
-            return [name] + [get(b) for b in briefs]
-
         def part(b, section, key):
             return (b.get(section) or {}).get(key)
 
         target = (self.brief.get("timeliness") or {}).get("target_hours", DEFAULT_TARGET_HOURS)
+        question = narrative.headline_question(self.brief.get("survey"))
+        signals = self._signals(target, question)
+        columns.append("Trend: signal")
+
+        def row(name, get, signal=NOT_APPLICABLE):
+            return [name] + [get(b) for b in briefs] + [signal]
+
         rows = [
-            row("Concerns raised", lambda b: f.count(b.get("concerns"), "total")),
+            row("Concerns raised", lambda b: f.count(b.get("concerns"), "total"), signals[0]),
             row("Referred externally", lambda b: f.share(part(b, "concerns", "referred_externally"))),
             row(f"Reviewed within {target} hours",
-                lambda b: f.share(part(b, "timeliness", "reviewed_within_target"), interval=True)),
+                lambda b: f.share(part(b, "timeliness", "reviewed_within_target"), interval=True), signals[1]),
             row("Median hours to review", lambda b: f.hours(b.get("timeliness"), "median_hours_to_review")),
             row("Overdue, not yet reviewed", lambda b: f.count(b.get("timeliness"), "overdue_unreviewed")),
-            row("Required training in date", lambda b: f.share(part(b, "training", "coverage"), interval=True)),
+            row("Required training in date", lambda b: f.share(part(b, "training", "coverage"), interval=True),
+                signals[2]),
         ]
-        question = narrative.headline_question(self.brief.get("survey"))
         if question is not None:
             qid = question["question_id"]
 
@@ -135,9 +138,10 @@ class _Builder:
                 match = [q for q in (sv or {}).get("questions", []) if q["question_id"] == qid]
                 return f.share(match[0]["positive"], interval=True) if match else NOT_AVAILABLE
 
-            rows.append(row(f"Staff survey: {question.get('text') or _words(qid)} (positive)", survey_share))
+            rows.append(row(f"Staff survey: {question.get('text') or _words(qid)} (positive)", survey_share,
+                            signals[3]))
         rows.append(row("Self-assessment standards rated Green or better",
-                        lambda b: f.share(narrative.green_or_better(b.get("self_assessment")))))
+                        lambda b: f.share(narrative.green_or_better(b.get("self_assessment"))), signals[4]))
         doc.add(Table(f"Headline figures for {self.label} and the comparison periods", columns, rows))
         notes = []
         waves = [(b["period"]["label"], (b.get("survey") or {}).get("survey_id")) for b in briefs]
@@ -150,6 +154,9 @@ class _Builder:
                          + "; ".join(f"{label}: {_date(s) if s else 'none'}" for label, s in snaps) + ".")
         notes.append("Shares compared over time carry their 95% confidence interval in brackets; a change is a "
                      "clear change only where the intervals do not overlap.")
+        notes.append("Trend: the signal of each figure's run of recent quarters, snapshots, waves or years against "
+                     "its process limits (the Overview draws them): common cause is the usual variation; a special "
+                     "cause is a point outside the limits, a run on one side of the mean or a trend.")
         for n in notes:
             doc.add(Paragraph(n, kind="note"))
         comparison = self.comparisons[0] if self.comparisons else None
@@ -159,6 +166,19 @@ class _Builder:
         asks = narrative.questions(self.brief, comparison)
         doc.add(Bullets(asks) if asks else Paragraph("Nothing stands out: no concern is overdue, no share fell "
                                                      "clearly and every standard is rated Green or better."))
+
+    def _signals(self, target: float, question: Optional[dict]) -> list[str]:
+        """The five headline figures' trend signals over their recent periods, as the Overview's small trends say
+        them (concerns, within target, training, survey, self-assessment)."""
+        from ..views import trends
+
+        try:
+            period = parse(self.label)
+        except PeriodError:
+            return [NOT_AVAILABLE] * 5
+        qid = question["question_id"] if question else None
+        return [t.signal if t is not None else NOT_AVAILABLE
+                for t in trends.small_trends(self.figures, period, int(target), qid)]
 
     # concerns
     def concerns(self) -> None:
@@ -210,7 +230,7 @@ class _Builder:
                            f"{' each' if ' and ' in names else ''}.")
             else:
                 summary = "The counts by category are hidden ([c]) because the numbers are small."
-            frame, grouped = largest_few([s["category"] for s in categories], [s.get("count") for s in categories])
+            frame, grouped = _category_frame([s["category"] for s in categories], [s.get("count") for s in categories])
             summary += grouped
             doc.add(Paragraph(summary))
             chart = charts.bar_chart(frame, "category", "value", f"Concerns raised by category, {self.label}",

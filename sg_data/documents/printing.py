@@ -9,7 +9,8 @@ from typing import Iterable, Optional
 import pandas as pd
 
 from .. import charts
-from ..stats import Share
+from ..stats import SUPPRESSED, Share
+from ..views.common import grouping_words, top_and_other
 from .model import CHART_FONT, Chart, PNG_SCALE, PRINT_LABEL_LIMIT, PRINT_WIDTH
 
 
@@ -70,3 +71,10 @@ def _share_frame(rows: Iterable[tuple[str, Optional[Share], str]], category: str
     return pd.DataFrame(out, columns=[category, "share", "low", "high", "label"])
 
 
+def _category_frame(names: list[str], counts: list) -> tuple[pd.DataFrame, str]:
+    """A chart of categories from the brief's list: the largest few then the rest as one (`category`, `value` and
+    `label`, [c] where hidden), and the sentence saying what is grouped."""
+    frame, rest = top_and_other(pd.DataFrame({"category": names, "value": pd.array(counts, dtype="Int64")}),
+                                "category", "value")
+    frame["label"] = [SUPPRESSED if pd.isna(v) else f"{v:,}" for v in frame["value"]]
+    return frame.astype({"value": "Float64"}), grouping_words(rest)

@@ -97,15 +97,6 @@ def top_and_other(frame: pd.DataFrame, name_col: str, count_col: str, top: int =
     return out, rest[name_col].tolist()
 
 
-def largest_few(names: list[str], counts: list) -> tuple[pd.DataFrame, str]:
-    """A chart of categories from a list (the briefing's): the largest few then the rest as one, as `category`,
-    `value` and `label` ([c] where hidden), and the sentence saying what is grouped."""
-    frame, rest = top_and_other(pd.DataFrame({"category": names, "value": pd.array(counts, dtype="Int64")}),
-                                "category", "value")
-    frame["label"] = [SUPPRESSED if pd.isna(v) else f"{v:,}" for v in frame["value"]]
-    return frame.astype({"value": "Float64"}), grouping_words(rest)
-
-
 def grouping_words(grouped: list[str], noun: str = "categories", other: str = OTHER_CATEGORIES) -> str:
     """The sentence that says what a chart of the largest few groups together, or "" when nothing is grouped."""
     if not grouped:

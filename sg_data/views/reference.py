@@ -1,5 +1,7 @@
-"""The Reference tables page: the category and service names the exports use that the reference tables do not
-name (the officers' work to do), and the rows that map them, loaded as a categories or services export is.
+"""The Reference tables page: the category, service and referral destination names the exports use that the
+reference tables do not name (the officers' work to do), and the rows that map them, loaded as a categories,
+services or destinations export is. The publication names only what the reference tables name, so until an
+officer maps a name it is published under a general label (metrics.md, "Labels").
 
 The mappings go through the loader (its rules, quarantine and report) into a new version of the store, like any
 export; the page never writes to the store itself.
@@ -14,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from .. import loader
-from ..contract import CATEGORIES, SERVICES
+from ..contract import CATEGORIES, DESTINATIONS, SERVICES
 
 #: the statutory categories a council category maps to (metrics.md, "Concerns"; Care Act 2014 s.42 and the
 #: statutory guidance's types of abuse, Working Together 2023's categories, the Prevent duty), and wellbeing
@@ -32,24 +34,30 @@ OWN = "(a service of its own)"
 SUBJECT_GROUPS = ("", "child", "adult", "unknown")
 
 
-def split(gaps: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The unnamed categories and the unnamed services, each most used first."""
+def split(gaps: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The unnamed categories, services and referral destinations, each most used first."""
     def part(kind: str) -> pd.DataFrame:
         rows = gaps[gaps["kind"] == kind].sort_values(["rows_using", "value"], ascending=[False, True])
         return rows[["value", "rows_using", "first_seen", "last_seen"]].reset_index(drop=True)
-    return part("category"), part("service")
+    return part("category"), part("service"), part("destination")
 
 
-def work_words(categories: pd.DataFrame, services: pd.DataFrame) -> str:
-    if categories.empty and services.empty:
-        return "Nothing to do: every category and service name in the exports is in the reference tables."
+def work_words(categories: pd.DataFrame, services: pd.DataFrame, destinations: pd.DataFrame) -> str:
+    if categories.empty and services.empty and destinations.empty:
+        return ("Nothing to do: every category, service and referral destination in the exports is in the "
+                "reference tables.")
     parts = []
     if len(categories):
         parts.append(f"{len(categories)} categor{'y has' if len(categories) == 1 else 'ies have'} no statutory "
-                     "category, so their concerns are counted as \u201cNot mapped\u201d")
+                     "category, so their concerns are counted as \u201cNot mapped\u201d and published as "
+                     "\u201cCategory not in the categories table\u201d")
     if len(services):
         parts.append(f"{len(services)} service name{' is' if len(services) == 1 else 's are'} not in the services "
-                     "table, so no rename or headcount applies to them")
+                     "table, so no rename or headcount applies to them and the publication shows them as "
+                     "\u201cService not in the services table\u201d")
+    if len(destinations):
+        parts.append(f"{len(destinations)} referral destination{' is' if len(destinations) == 1 else 's are'} not "
+                     "in the destinations table, so the publication counts them as \u201cAnother agency\u201d")
     return "To do: " + "; ".join(parts) + "."
 
 
@@ -76,11 +84,18 @@ def service_rows(chosen: dict[str, str]) -> list[dict]:
             for s, to in chosen.items() if to != NOT_YET]
 
 
-def save(categories: list[dict], services: list[dict], db: str, progress) -> loader.LoadReport:
-    """Write the rows as a categories and a services export in a private temporary folder and load them."""
+def destination_rows(named: list[str]) -> list[dict]:
+    """destinations.csv rows for the destinations an officer agreed the publication may name."""
+    return [{"referred_to": d} for d in named]
+
+
+def save(categories: list[dict], services: list[dict], destinations: list[dict], db: str, progress
+         ) -> loader.LoadReport:
+    """Write the rows as categories, services and destinations exports in a private temporary folder and load
+    them."""
     with tempfile.TemporaryDirectory(prefix="sg-reference-") as tmp:
         files = []
-        for kind, rows in ((SERVICES, services), (CATEGORIES, categories)):
+        for kind, rows in ((SERVICES, services), (CATEGORIES, categories), (DESTINATIONS, destinations)):
             if not rows:
                 continue
             path = Path(tmp) / f"{kind.name}.csv"

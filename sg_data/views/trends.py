@@ -1,22 +1,29 @@
-"""Trends with their limits (sg_data.spc): the Overview's XmR charts and the Concerns page's funnel plot.
+"""Trends with their limits (sg_data.spc): the Overview's XmR charts, the small trends under its five headline
+figures, and the Concerns page's funnel plot.
 
 Council-wide quarters come from `timeliness_by_quarter` (a process figure, published in every view): concerns
 raised, and those reviewed within the target of those in its denominator. Only complete quarters (ending on or
 before the as-of date) are drawn, up to the period chosen. The funnel compares services' concerns per 100 staff
 in a financial year with the council's rate over the services with a headcount; a service whose count is hidden
 takes no part.
+
+Each headline figure's small trend reads the series the catalog holds, up to the point the period uses (at most
+twenty): complete quarters for concerns and timeliness, training snapshots, survey waves (the headline question)
+and self-assessment years. Its signal is read at the latest point; a hidden point is a gap and `[c]`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Optional
+from typing import Callable, Optional
 
 import pandas as pd
 
 from .. import spc
 from ..periods import Period, parse
+from ..stats import SUPPRESSED
+from . import self_assessment
 
 #: five years of quarters: enough for limits (Making Data Count: 15 points or more) without older history
 TREND_QUARTERS = 20
@@ -188,3 +195,204 @@ def _funnel_summary(points: pd.DataFrame, rate: float, fy: Period, left_out: int
         text += (f" {left_out} {'service' if left_out == 1 else 'services'} whose count is hidden ([c]) "
                  f"{'is' if left_out == 1 else 'are'} not drawn and not in the rate.")
     return text
+
+
+# --- the headline figures' small trends --------------------------------------------------------------
+
+#: the icon beside a signal (Material Symbols): its shape says the signal (an arrow up or down for a special
+#: cause on that side, a flat line for common cause, dots for too few points); the words say the rest
+ICONS = {"high": ":material/arrow_upward:", "low": ":material/arrow_downward:", None: ":material/horizontal_rule:"}
+TOO_FEW_ICON = ":material/more_horiz:"
+#: "the latest, 92% at 2026-09-30": a snapshot is a day; a quarter, wave or year a stretch of time
+AT = {"snapshots": "at"}
+#: MDC's colours for the icon (improving blue, concerning orange, neither purple, common cause grey): never alone
+TONES = {spc.IMPROVING: "blue", spc.CONCERNING: "orange", spc.SPECIAL_NEITHER: "violet", spc.COMMON: "gray"}
+SMALL_TRENDS_NOTE = ("Under each figure, its small trend over its recent periods: a circle is a point within the usual "
+                     "range, a triangle a special cause, and a gap a hidden figure ([c]). The signal beside it is read "
+                     "at the latest point, in the way of Making Data Count; with fewer than "
+                     f"{spc.MIN_POINTS} points there are no process limits, so no signal.")
+
+
+@dataclass(frozen=True)
+class SmallTrend:
+    name: str  # the table's and download's name
+    drawn: pd.DataFrame  # point, value (NA where hidden), kind ("Common cause"/"Special cause"), label
+    table: pd.DataFrame
+    signal: str  # "Common cause", "Special cause, improving (high)", "3 waves: too few for limits"
+    icon: str
+    tone: str
+    sentence: str  # the text alternative
+    percent: bool
+
+
+def _plural(n: int, unit: str) -> str:
+    return f"{n} {unit if n != 1 else unit[:-1]}"
+
+
+def _values(counts: pd.Series, hidden, ofs: Optional[pd.Series]) -> list[Optional[float]]:
+    """Each point's figure: the count, or the count over `ofs` for a share; None where hidden or not recorded."""
+    if ofs is None:
+        return [None if h or pd.isna(c) else float(c) for c, h in zip(counts, hidden)]
+    return [None if h or pd.isna(c) or pd.isna(n) or not n else float(c) / float(n)
+            for c, n, h in zip(counts, ofs, hidden)]
+
+
+def _signal_words(a: spc.Analysis, unit: str) -> tuple[str, str, str]:
+    """The signal in words, its icon and its tone, read at the latest point."""
+    if a.limits is None:
+        known = int(a.frame["value"].notna().sum())
+        shown = " shown" if known < len(a.frame) else ""
+        return f"{_plural(known, unit)}{shown}: too few for limits", TOO_FEW_ICON, "gray"
+    side = next((s for v, s in zip(a.frame["value"][::-1], a.frame["side"][::-1]) if not pd.isna(v)), "") or None
+    words = a.variation if side is None else f"{a.variation} ({side})"
+    return words, ICONS[side], TONES[a.variation]
+
+
+def _fmt(share: bool, digits: int = 0) -> Callable[[float], str]:
+    if share:
+        return spc.share_format if not digits else (lambda v: f"{100 * v:.{digits}f}%")
+    return lambda v: f"{v:,.{digits}f}"
+
+
+def _digits(a: spc.Analysis, share: bool) -> int:
+    """The fewest decimals that keep the latest figure apart from each limit it is not equal to."""
+    last = a.frame["value"].iloc[-1]
+    if a.limits is None or pd.isna(last):
+        return 0
+    limits = [x for x in (a.limits.lower, a.limits.upper) if x != float(last)]
+    return next((d for d in (0, 1) if all(_fmt(share, d)(float(last)) != _fmt(share, d)(x) for x in limits)), 2)
+
+
+def _sentence(a: spc.Analysis, what: str, unit: str, share: bool, signal: str) -> str:
+    labels, values = a.frame["label"].tolist(), a.frame["value"].tolist()
+    span = (f"{what}, {_plural(len(labels), unit)} from {labels[0]} to {labels[-1]}" if len(labels) > 1
+            else f"{what}, one {unit[:-1]}: {labels[0]}")
+    fmt = _fmt(share, _digits(a, share))
+    if a.limits is None:
+        shown = ", ".join(SUPPRESSED if pd.isna(v) else fmt(float(v)) for v in values)
+        return f"{span}: {shown}. {signal} ({spc.MIN_POINTS} are needed), so no signal is read."
+    usual = f"the usual range ({fmt(a.limits.lower)} to {fmt(a.limits.upper)})"
+    last = a.frame.iloc[-1]
+    if pd.isna(last["value"]):
+        latest = (f"the latest, {labels[-1]}, is hidden ({SUPPRESSED}); the usual range is {fmt(a.limits.lower)} "
+                  f"to {fmt(a.limits.upper)}")
+    else:
+        where = ("above" if last["side"] == "high" else "below") if "outside" in last["rules"] else "within"
+        latest = f"the latest, {fmt(float(last['value']))} {AT.get(unit, 'in')} {labels[-1]}, is {where} {usual}"
+        if last["rules"] and where == "within":
+            latest += f", and part of a special cause ({last['signal']})"
+    return f"{span}: {signal[:1].lower() + signal[1:]}; {latest}."
+
+
+def small_trend(name: str, what: str, unit: str, labels: list[str], columns: dict[str, tuple[pd.Series, object]],
+                better: str, share: bool) -> Optional[SmallTrend]:
+    """A headline figure's small trend from its points in time order. `columns` names the table's counts, each
+    with its values and whether each is hidden: one count, or a share's count then its denominator (`share`)."""
+    if not labels:
+        return None
+    series = [values for values, _ in columns.values()]
+    hidden_any = [any(flags) for flags in zip(*([bool(h) for h in hidden] for _, hidden in columns.values()))]
+    values = _values(series[0], hidden_any, series[1] if share else None)
+    a = spc.analyse(labels, values, better=better, floor=0.0, ceiling=1.0 if share else None)
+    fmt = _fmt(share)
+    signal, icon, tone = _signal_words(a, unit)
+    drawn = pd.DataFrame({"point": labels, "value": a.frame["value"],
+                          "kind": ["Special cause" if r else "Common cause" for r in a.frame["rules"]],
+                          "label": [SUPPRESSED if pd.isna(v) else fmt(float(v)) for v in a.frame["value"]]})
+    table = pd.DataFrame({unit[:-1]: labels})
+    for col, (series, flags) in columns.items():
+        table[col] = pd.array([None if bool(h) or pd.isna(v) else int(v) for v, h in zip(series, flags)],
+                              dtype="Int64")
+        table[f"{col}_suppressed"] = [bool(h) for h in flags]
+    if share:
+        table["share %"] = [None if v is None else round(100 * v, 1) for v in values]
+        table["share %_suppressed"] = hidden_any
+    table["signal"] = _signal(a)
+    return SmallTrend(name, drawn, table, signal, icon, tone, _sentence(a, what, unit, share, signal), share)
+
+
+def _flags(frame: pd.DataFrame, col: str) -> list[bool]:
+    return [bool(h) for h in _hidden(frame, col)]
+
+
+def concerns_small(frame: pd.DataFrame, period: Period, as_of: Optional[dt.datetime]) -> Optional[SmallTrend]:
+    """Concerns raised in each complete quarter (the XmR chart's series): neither direction is better."""
+    q = complete_quarters(frame, period, as_of)
+    if q.empty:
+        return None
+    return small_trend("concerns raised by quarter", "Concerns raised", "quarters",
+                       q["value"].tolist(), {"concerns raised": (q["raised"], _flags(q, "raised"))}, spc.NEITHER,
+                       share=False)
+
+
+def within_target_small(frame: pd.DataFrame, period: Period, as_of: Optional[dt.datetime], target_hours: int
+                        ) -> Optional[SmallTrend]:
+    """The share reviewed within the target in each complete quarter (the XmR chart's series): higher is better."""
+    q = complete_quarters(frame, period, as_of)
+    if q.empty:
+        return None
+    return small_trend(f"reviewed within {target_hours} hours by quarter",
+                       f"Reviewed within {target_hours} hours", "quarters", q["value"].tolist(),
+                       {"within target": (q["within_target"], _flags(q, "within_target")),
+                        "of": (q["in_denominator"], _flags(q, "in_denominator"))}, spc.HIGHER, share=True)
+
+
+def _up_to(frame: Optional[pd.DataFrame], column: str, period: Period) -> pd.DataFrame:
+    """The rows dated on or before the period's end (the rule each area uses for the period), oldest first, the
+    latest twenty."""
+    if frame is None or frame.empty:
+        return pd.DataFrame()
+    days = pd.to_datetime(frame[column]).dt.date
+    kept = days <= period.end
+    keep = frame[kept].assign(_day=days[kept])
+    return keep.sort_values("_day", kind="stable").drop(columns="_day").tail(TREND_QUARTERS).reset_index(drop=True)
+
+
+def training_small(snapshots: pd.DataFrame, period: Period) -> Optional[SmallTrend]:
+    """Required courses in date, council-wide, at each snapshot up to the one the period uses: higher is better."""
+    s = _up_to(snapshots, "snapshot_date", period)
+    if s.empty:
+        return None
+    return small_trend("training in date by snapshot", "Required training in date",
+                       "snapshots", [f"{pd.Timestamp(d):%Y-%m-%d}" for d in s["snapshot_date"]],
+                       {"in date": (s["in_date"], _flags(s, "in_date")),
+                        "of": (s["required"], _flags(s, "required"))}, spc.HIGHER, share=True)
+
+
+def survey_small(questions: pd.DataFrame, period: Period, question_id: Optional[str]) -> Optional[SmallTrend]:
+    """The headline question's positive share in each wave closed by the period's end: higher is better."""
+    if question_id is None or questions is None or questions.empty:
+        return None
+    w = _up_to(questions[questions["question_id"] == question_id], "closed_on", period)
+    if w.empty:
+        return None
+    return small_trend("confident raising a concern by wave", "Staff confident raising a concern",
+                       "waves", w["survey_id"].astype(str).tolist(),
+                       {"positive": (w["positive"], _flags(w, "positive")),
+                        "of": (w["answered"], _flags(w, "answered"))}, spc.HIGHER, share=True)
+
+
+def self_assessment_small(ratings: pd.DataFrame, period: Period) -> Optional[SmallTrend]:
+    """Standards rated Green or better in each audit year ended by the period's end: higher is better."""
+    if ratings is None or ratings.empty:
+        return None
+    years = _up_to(ratings.dropna(subset=["year_end_date"]).groupby("year", as_index=False)["year_end_date"].max(),
+                   "year_end_date", period)
+    if years.empty:
+        return None
+    good = [self_assessment.green_or_better(ratings, y) for y in years["year"]]
+    no = [False] * len(good)
+    return small_trend("Green or better by year", "Self-assessment Green or better",
+                       "years", years["year"].tolist(),
+                       {"green or better": (pd.Series([g["count"] for g in good]), no),
+                        "of": (pd.Series([g["of"] for g in good]), no)}, spc.HIGHER, share=True)
+
+
+def small_trends(figures, period: Period, target_hours: int, question_id: Optional[str]) -> list[Optional[SmallTrend]]:
+    """The five headline figures' small trends, in the Overview's order, each read through the figures service."""
+    quarters = figures.get("timeliness_by_quarter", None, target_hours)
+    as_of = figures.coverage().get("as_of")
+    return [concerns_small(quarters, period, as_of), within_target_small(quarters, period, as_of, target_hours),
+            training_small(figures.get("training_snapshots"), period),
+            survey_small(figures.get("survey_questions"), period, question_id),
+            self_assessment_small(figures.get("self_assessment_ratings"), period)]
