@@ -306,7 +306,7 @@ def test_timeliness_empty_period_says_so():
 
 def test_data_page_lists_loads_quarantine_and_dictionary():
     at = open_page("data")
-    assert metric(at, "Files loaded") == "14"
+    assert metric(at, "Files loaded") == "15"
     assert metric(at, "Rows quarantined") == "10"
     assert metric(at, "Rows loaded") == "67,901"
     words = texts(at)

@@ -26,8 +26,8 @@ from __future__ import annotations
 from typing import Optional, Sequence
 
 from ..periods import parse
-from .builder import DETAILS, _Builder
-from .model import FORMATS, NO_DATA, SECTION_HEADINGS, Document
+from .builder import _Builder
+from .model import DETAILS, FORMATS, NO_DATA, SECTION_HEADINGS, Document
 from .pdf import _pdf, latin1
 from .web import _html, _markdown
 from .word import _docx

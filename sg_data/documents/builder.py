@@ -12,17 +12,13 @@ from ..figures import DEFAULT_TARGET_HOURS
 from ..periods import PeriodError, parse
 from ..stats import NOT_APPLICABLE, NOT_AVAILABLE, SUPPRESSED, Share
 from ..views.self_assessment import ORDER as RATING_ORDER
-from .model import Bullets, Chart, Document, Heading, NO_DATA, Paragraph, SECTION_HEADINGS, SOURCE_WORDS, Table
+from .model import Bullets, Chart, Document, Heading, NO_DATA, Paragraph, SOURCE_WORDS, Table, shortened
 from .text import _Figures, _date, _long_date, _timestamp, _who, _words
 from .printing import _bar_frame, _category_frame, _share_frame
 
 
 # --- the sections -------------------------------------------------------------------------------
 
-#: the briefing's lengths: a cabinet member's few pages, or the full pack
-DETAILS = ("summary", "full")
-#: the sections of the full pack that the summary shortens to their sentences and first chart or table
-AREAS = SECTION_HEADINGS[1:-1]
 
 
 class _Builder:
@@ -511,29 +507,7 @@ class _Builder:
         if self.detail == "full":
             self.appendix()
             return self.doc
-        self.doc.blocks = _shortened(self.doc.blocks)
+        self.doc.blocks = shortened(self.doc.blocks)
         self.doc.add(Paragraph(f"{SUPPRESSED} hidden to protect individuals; {NOT_AVAILABLE} not available; "
                                f"{NOT_APPLICABLE} not applicable. Every definition is in the full pack.", kind="note"))
         return self.doc
-
-
-def _shortened(blocks: list) -> list:
-    """The summary: each area section keeps its heading, its sentences and its first chart or table; the
-    subsections, the other tables and charts are the full pack's."""
-    out, area, done = [], None, False
-    for block in blocks:
-        if isinstance(block, Heading) and block.level <= 1:
-            area, done = (block.text if block.text in AREAS else None), False
-            out.append(block)
-        elif area is None:
-            out.append(block)
-        elif done or (isinstance(block, Heading)):
-            continue
-        elif isinstance(block, (Chart, Table)):
-            out.append(block)
-            done = True
-        elif isinstance(block, Paragraph) and block.kind != "note":
-            out.append(block)
-    return out
-
-

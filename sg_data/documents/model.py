@@ -91,3 +91,27 @@ class Document:
         self.blocks.extend(b for b in blocks if b is not None)
 
 
+#: the briefing's lengths: a cabinet member's few pages, or the full pack
+DETAILS = ("summary", "full")
+#: the sections of the full pack that the summary shortens to their sentences and first chart or table
+AREAS = SECTION_HEADINGS[1:-1]
+
+
+def shortened(blocks: list) -> list:
+    """The summary: each area section keeps its heading, its sentences and its first chart or table; the
+    subsections, the other tables and charts are the full pack's."""
+    out, area, done = [], None, False
+    for block in blocks:
+        if isinstance(block, Heading) and block.level <= 1:
+            area, done = (block.text if block.text in AREAS else None), False
+            out.append(block)
+        elif area is None:
+            out.append(block)
+        elif done or (isinstance(block, Heading)):
+            continue
+        elif isinstance(block, (Chart, Table)):
+            out.append(block)
+            done = True
+        elif isinstance(block, Paragraph) and block.kind != "note":
+            out.append(block)
+    return out
