@@ -6,15 +6,21 @@ with concerns as (
     select * from stg_concerns
 ),
 
+counted as (
+    -- by year and quarter number: the labels are made once per quarter, not once per concern
+    select fy_start_year, fy_quarter, category, statutory_category, count(*) as concerns
+    from concerns
+    group by fy_start_year, fy_quarter, category, statutory_category
+),
+
 final as (
     select
-        quarter_label,
-        quarter_start,
+        fy_start_year || '-' || lpad(((fy_start_year + 1) % 100)::varchar, 2, '0') || ' Q' || fy_quarter as quarter_label,
+        make_date(fy_start_year + fy_quarter // 4, ((fy_quarter - 1) * 3 + 3) % 12 + 1, 1) as quarter_start,
         category,
         statutory_category,
-        count(*) as concerns
-    from concerns
-    group by quarter_label, quarter_start, category, statutory_category
+        concerns
+    from counted
 )
 
 select * from final

@@ -3,8 +3,11 @@
 -- params: $financial_year
 -- reads: stg_concerns, dim_service_headcount
 with concerns as (
+    -- the year's dates first, so that only its concerns are labelled
     select * from stg_concerns
-    where financial_year = $financial_year
+    where raised_at >= make_date(try_cast(left($financial_year, 4) as integer), 4, 1)
+        and raised_at < make_date(try_cast(left($financial_year, 4) as integer) + 1, 4, 1)
+        and financial_year = $financial_year
 ),
 
 headcount as (

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Optional
+from typing import Callable, Optional
 
 import pandas as pd
 
@@ -74,12 +74,22 @@ class StoreFigures:
     def __init__(self, con):
         self.con = con
         self._coverage: Optional[dict] = None  # set only on a pinned copy
+        self._lists: Optional[dict] = None  # likewise: the period labels and services, once read
 
     def pinned(self) -> "StoreFigures":
-        """A copy that reads what the data covers once (for many figures of one unchanging store)."""
+        """A copy that reads what the data covers, its periods and its services once (for many figures of one
+        unchanging store)."""
         copy = StoreFigures(self.con)
         copy._coverage = self.coverage()
+        copy._lists = {}
         return copy
+
+    def _once(self, key: str, read: Callable[[], list[str]]) -> list[str]:
+        if self._lists is None:
+            return read()
+        if key not in self._lists:
+            self._lists[key] = read()
+        return list(self._lists[key])
 
     def get(self, name: str, period: Optional[Period] = None, target_hours: float = DEFAULT_TARGET_HOURS
             ) -> pd.DataFrame:
@@ -120,6 +130,9 @@ class StoreFigures:
 
     def period_labels(self) -> list[str]:
         """Financial years and quarters from the earliest data of any kind to the latest, newest first."""
+        return self._once("periods", self._period_labels)
+
+    def _period_labels(self) -> list[str]:
         cov = self.coverage()
         starts = [cov["first"]] if cov["first"] else []
         waves = self.get("survey_waves")
@@ -137,7 +150,7 @@ class StoreFigures:
         return default_of(self.period_labels(), self.coverage()["as_of"])
 
     def service_list(self) -> list[str]:
-        return queries.run(self.con, "service_list")["service"].tolist()
+        return self._once("services", lambda: queries.run(self.con, "service_list")["service"].tolist())
 
     def store_connection(self):
         """The officer store itself (the Data page's load lists and the briefing's appendix)."""

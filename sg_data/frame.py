@@ -167,10 +167,13 @@ _BUILD = threading.Lock()
 def _build(path: str, version: tuple, requested: str):
     from . import publication
     from .deployment import figures_for
+    from .figures import StoreFigures
 
     con = _connection(path, version)
     if requested == "officer" or publication.is_publication(con):
-        return figures_for(con, requested)
+        figs = figures_for(con, requested)
+        # one store version never changes: what it covers, its periods and services are read once, not every run
+        return figs.pinned() if isinstance(figs, StoreFigures) else figs
     with st.status("Building the Scrutiny publication: every figure protected together (first view only)...",
                    expanded=True) as status:
         bar = st.progress(0.0)

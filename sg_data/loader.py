@@ -223,7 +223,7 @@ def _isolated(con: duckdb.DuckDBPyConnection, path: Path, kind: Kind, progress: 
     return FileReport(path.name, kind.name, "rejected", message=message)
 
 
-WORK_TABLES = ("_scan", "_cells", "_skips", "_raw", "_parsed", "_broken", "_rules", "_flags", "_good")
+WORK_TABLES = ("_scan", "_cells", "_skips", "_raw", "_parsed", "_typed", "_broken", "_rules", "_flags", "_good")
 
 
 def _drop_work_tables(con) -> None:
@@ -300,9 +300,13 @@ def _apply(con: duckdb.DuckDBPyConnection, read: ReadFile, sha: str, progress: P
     kind = read.kind
     name = read.path.name
     forms = _date_forms(con, kind, name)
-    typed = ", ".join(f"{_stored(f, parse_sql(f, forms.get(f.name)))} as {f.name}" for f in kind.fields)
-    con.execute(f"create or replace temp table _parsed as select *, {typed} from _raw")
+    parsed = {f.name: _stored(f, parse_sql(f, forms.get(f.name))) for f in kind.fields}
+    # a column stored as read is kept once, in `_typed`, and named twice by the view `_parsed`
+    typed = ", ".join(f"{sql} as {name}" for name, sql in parsed.items() if sql != f"r_{name}")
+    con.execute(f"create or replace temp table _typed as select *{', ' + typed if typed else ''} from _raw")
     con.execute("drop table _raw")
+    same = ", ".join(f"r_{name} as {name}" for name, sql in parsed.items() if sql == f"r_{name}")
+    con.execute(f"create or replace temp view _parsed as select *{', ' + same if same else ''} from _typed")
 
     rules = rules_for(kind)
     load_id = con.execute("select nextval('load_seq')").fetchone()[0]
@@ -365,13 +369,16 @@ def _apply(con: duckdb.DuckDBPyConnection, read: ReadFile, sha: str, progress: P
         con.execute(f"create or replace temp view _good as select _part, _line, {fields} from _parsed {unflagged}")
     progress(f"Storing {name}", 0.7)
     match = " and ".join(f"t.{k} is not distinct from g.{k}" for k in kind.replace_key)
-    replaced = con.execute(
-        f"delete from {kind.name} t where exists (select 1 from (select distinct {', '.join(kind.replace_key)} "
-        f"from _good) g where {match})").fetchone()[0]
+    replaced = 0
+    if con.execute(f"select exists (select 1 from {kind.name})").fetchone()[0]:
+        replaced = con.execute(
+            f"delete from {kind.name} t where exists (select 1 from (select distinct {', '.join(kind.replace_key)} "
+            f"from _good) g where {match})").fetchone()[0]
     loaded = con.execute(f"insert into {kind.name} select {fields}, {load_id} from _good").fetchone()[0]
-    lines_read, lines_loaded = con.execute(
-        "select (select count(*) from (select distinct _part, _line from _parsed)), "
-        "(select count(*) from (select distinct _part, _line from _good))").fetchone()
+    lines_read = con.execute("select count(*) from (select distinct _part, _line from _parsed)").fetchone()[0]
+    # without repeated keys, `_good` is `_parsed` less the quarantined lines, all of which are lines of `_parsed`
+    lines_loaded = con.execute("select count(*) from (select distinct _part, _line from _good)").fetchone()[0] \
+        if shared else lines_read - quarantined
     repeated = lines_read - lines_loaded - quarantined
     if lines_read != read.rows_read or read.rows_in_file != (
             read.header_rows + lines_loaded + quarantined + repeated + read.blank_rows):

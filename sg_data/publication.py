@@ -36,7 +36,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from . import catalog, disclosure, queries
+from . import catalog, queries
 from .catalog import BAND_STATUS, OUTCOME_GROUPS, PEOPLE, PROCESS, STAFF, STATUS_GROUPS, STATUSES, Table
 from .periods import Period, overlaps, parse
 
@@ -358,6 +358,8 @@ def withheld(cs: CellSet, eqs, threshold: int) -> set:
 
 def linear_system(cs: CellSet, eqs, unpublished: set):
     """The publication as the attacker sees it: every cell with its rule, every identity."""
+    from . import disclosure  # its solvers load with the first publication built, not with every officer page
+
     system = disclosure.System()
     for key, value in cs.values.items():
         klass = cs.klass[key]
@@ -384,6 +386,8 @@ def protect(cs: CellSet, eqs, threshold: int, min_group: int, progress: Progress
     already pins it down, is withheld: never published, shown as [c] like any hidden count, and left out of the
     attacker's programmes as an unknown (metrics.md keeps such breakdowns officer-only). Returns the system, every
     hidden key and the withheld keys."""
+    from . import disclosure
+
     unpublished = withheld(cs, eqs, threshold)
     for round_ in range(MAX_ROUNDS):
         system = linear_system(cs, eqs, unpublished)

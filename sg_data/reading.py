@@ -362,6 +362,13 @@ def _missing_header(con, read: ReadFile, titles: list[str] | None = None) -> Non
         + f" for a {kind.name} export (header looked for in the first {HEADER_SEARCH_ROWS} rows{where}).")
 
 
+def _edged(cell: str) -> str:
+    """True for every value that starts or ends with white space (and for the empty value), by bytes: a value
+    starting with a byte below '!' (the ASCII white space), else with a no-break space, or ending with either."""
+    ends = " or ".join(f"ends_with({cell}, chr({ord(c)}))" for c in WHITESPACE)
+    return f"{cell} < '!' or starts_with({cell}, chr(160)) or {ends}"
+
+
 def _map_part(con, read: ReadFile, width: int, part: str | None, records: int, skips: list[int],
               optional: bool = False) -> bool:
     """Find the header in `_cells`, map its columns and append the rows below it to `_raw`."""
@@ -375,8 +382,8 @@ def _map_part(con, read: ReadFile, width: int, part: str | None, records: int, s
     header = top[header_at]
     header_rec = con.execute(f"select _rec from _cells order by _rec limit 1 offset {header_at}").fetchone()[0]
     # trim only a value that starts or ends with white space: DuckDB's trim is costly over millions of cells
-    trimmed = [f"nullif(case when c{i}[1] <= ' ' or c{i}[-1] <= ' ' or c{i}[1] = chr(160) or c{i}[-1] = chr(160) "
-               f"then trim(c{i}, '{WHITESPACE}') else c{i} end, '')" for i in range(width)]
+    trimmed = [f"nullif(case when {_edged(f'c{i}')} then trim(c{i}, '{WHITESPACE}') else c{i} end, '')"
+               for i in range(width)]
     body = (f"(select * from (select _line, {', '.join(f'{t} as t{i}' for i, t in enumerate(trimmed))} from _cells "
             f"where _rec > {header_rec}) where {' or '.join(f't{i} is not null' for i in range(width))})")
 
