@@ -101,8 +101,10 @@ def reference_rule(value: float, name: str, axis: str, scale: alt.Scale) -> alt.
     frame = pd.DataFrame({"_ref": [value], "_ref_label": [f"{name} {value:.0%}"],
                           "_long": [axis == "x" and value - low > (high - low) / 2]})
     enc = alt.X if axis == "x" else alt.Y
+    # its description is the rule's text alternative for a screen reader (axe: svg-img-alt)
     rule = alt.Chart(frame).mark_rule(color=REFERENCE_COLOUR, strokeWidth=1.5, strokeDash=[6, 3]).encode(
-        **{axis: enc("_ref:Q", scale=scale)})
+        **{axis: enc("_ref:Q", scale=scale)}, description="_ref_label:N", tooltip=alt.Tooltip("_ref_label:N",
+                                                                                              title="Reference"))
     # on a share-by-row chart the name sits at the foot of the plot, clear of the figures written above the rows
     where = ({"y": alt.value({"expr": "height"}), "align": ABOVE_END, "baseline": "bottom"} if axis == "x"
              else {"x": alt.value(0), "align": "left", "dy": -4, "baseline": "bottom"})
