@@ -384,3 +384,16 @@ def test_survey_respondents_per_wave_are_as_readme(sample_con):
     assert dict(zip(waves["survey_id"], waves["respondents"].astype(int))) == {
         "2014-15": 29, "2015-16": 162, "2016": 201, "2017": 236, "2018": 259, "2019": 243,
         "2020": 188, "2021": 297, "2022": 331, "2023": 384, "2024": 402, "2025": 367}
+
+
+def test_the_samples_identity_columns_are_dropped_and_none_of_their_values_stored(sample_con):
+    """concerns_2024-27.csv carries `Subject Name` and `Postcode`: the loader names them as dropped and stores
+    neither the columns nor a value from them."""
+    dropped = sql(sample_con, "select dropped_columns from loads where file_name = 'concerns_2024-27.csv'")
+    assert dropped["dropped_columns"].tolist() == ["Subject Name, Postcode, Recorded By System"]
+    columns = set(sql(sample_con, "select lower(column_name) as c from information_schema.columns "
+                                  "where table_name = 'concerns'")["c"])
+    assert not columns & {"subject_name", "postcode", "name"}
+    stored = sql(sample_con, "select count(*) as n from concerns where concat_ws('|', *columns(*)) "
+                             "similar to '.*(REDACTED|OX4 2ZZ).*'")["n"].iloc[0]
+    assert stored == 0
