@@ -39,6 +39,20 @@ def fit_width(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
     return chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
 
 
+def all_labels(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """Every label on the x axis, even where their boxes overlap.
+
+    Vega drops labels whose bounding boxes overlap; angled labels' boxes overlap long before the text does,
+    so a heatmap of 17 categories would name only every fourth column.
+    """
+    return chart.configure_axisX(labelOverlap=False)
+
+
+def whole_number_x(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
+    """Ticks on whole numbers only along the x axis: a count of 2 should not have ticks at 0.1, 0.2, ..."""
+    return chart.configure_axisX(tickMinStep=1, format="d")
+
+
 def share_floats(df: pd.DataFrame, cols: tuple[str, ...]) -> pd.DataFrame:
     """A copy with the share columns as floats, a hidden share (<NA>) as NaN: Vega-Lite reads them as numbers."""
     data = df.copy()

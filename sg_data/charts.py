@@ -1,9 +1,13 @@
-"""Chart builders: pure functions from a DataFrame to an Altair chart.
+"""Chart builders: pure functions from a DataFrame to a chart.
 
 No Streamlit here, so each builder is testable on its own and the briefing
 renders the same charts offline. Colours come from the Government Statistical
 Service's accessible categorical palette; every mark that carries a number
 has the number written on it, so colour is never the only signal.
+
+A builder returns a `chart_plan.ChartPlan`: the builder and its data, built
+into an Altair chart only when first asked for, so that a page drawing the
+same figures again sends the spec it made the first time.
 """
 
 from __future__ import annotations
@@ -13,8 +17,10 @@ from typing import Optional
 import altair as alt
 import pandas as pd
 
-from .chart_parts import (ABOVE_END, FONT, GSS_PALETTE, REFERENCE_COLOUR, axis_title, chart_title, fit_width,
-                          initials, labels, reference_rule, share_domain, wrap)
+from . import chart_parts
+from .chart_plan import planned as _planned
+from .chart_parts import (ABOVE_END, FONT, GSS_PALETTE, REFERENCE_COLOUR, axis_title, chart_title, initials, labels,
+                          reference_rule, share_domain, wrap)
 from .chart_parts import share_floats as _share_floats
 
 #: Self-assessment colours, with the rating written in every cell as well
@@ -26,6 +32,11 @@ WIDTH = 640
 FACET_WIDTH = 230
 #: the height of a row of bars or intervals: the figure is written on a line of its own above the mark
 ROW = 30
+
+
+#: what a page does to a chart, planned too
+fit_width, all_labels, whole_number_x = map(_planned, (chart_parts.fit_width, chart_parts.all_labels,
+                                                      chart_parts.whole_number_x))
 
 
 def _config(chart: alt.Chart) -> alt.Chart:
@@ -59,6 +70,7 @@ def _label(df: pd.DataFrame, value: str, label: str | None) -> pd.DataFrame:
     return out
 
 
+@_planned
 def bar_chart(df: pd.DataFrame, category: str, value: str, title: str, value_title: str,
               category_title: str | None = None, label: str | None = None, colour: str = GSS_PALETTE[0]) -> alt.Chart:
     """Horizontal bars, largest first (the order of the frame), value written just above the end of each bar.
@@ -82,6 +94,7 @@ def bar_chart(df: pd.DataFrame, category: str, value: str, title: str, value_tit
     return _config((bars + text).properties(width=WIDTH, height=height))
 
 
+@_planned
 def heatmap(df: pd.DataFrame, x: str, y: str, value: str, title: str, value_title: str) -> alt.Chart:
     """A grid of counts, the count written in every cell."""
     data = _label(df, value, None)
@@ -103,6 +116,7 @@ def heatmap(df: pd.DataFrame, x: str, y: str, value: str, title: str, value_titl
     return _config((rect + text).properties(width=max(WIDTH, 48 * len(x_order)), height=max(120, 24 * len(y_order))))
 
 
+@_planned
 def line_chart(df: pd.DataFrame, x: str, y: str, title: str, y_title: str, series: str | None = None,
                x_title: str | None = None, x_type: str = "O", percent: bool = False) -> alt.Chart:
     """A trend: points on a line, a shape per series as well as a colour."""
@@ -120,6 +134,7 @@ def line_chart(df: pd.DataFrame, x: str, y: str, title: str, y_title: str, serie
     return _config(chart.properties(width=WIDTH, height=280))
 
 
+@_planned
 def share_chart(df: pd.DataFrame, category: str, title: str, share: str = "share", low: str = "low",
                 high: str = "high", label: str = "label", series: str | None = None,
                 category_title: str | None = None, reference: Optional[tuple[float, str]] = None) -> alt.Chart:
@@ -153,6 +168,7 @@ def share_chart(df: pd.DataFrame, category: str, title: str, share: str = "share
     return _config(alt.layer(*layers).properties(width=WIDTH, height=max(80, ROW * n)))
 
 
+@_planned
 def rating_matrix(df: pd.DataFrame, x: str, y: str, rating: str, title: str, text: str | None = None) -> alt.Chart:
     """Standards by years, each cell coloured by rating and the rating written in it.
 
@@ -185,11 +201,13 @@ def rating_matrix(df: pd.DataFrame, x: str, y: str, rating: str, title: str, tex
                                              height=max(100, (13 * lines + 8) * len(y_order))))
 
 
+@_planned
 def funnel_chart(df: pd.DataFrame, stage: str, value: str, title: str, label: str | None = None) -> alt.Chart:
     """The outcome funnel: sought, engaged, then the split of those engaged, a bar per stage with its count."""
     return bar_chart(df, stage, value, title, "People", category_title="Stage", label=label, colour=GSS_PALETTE[1])
 
 
+@_planned
 def histogram(df: pd.DataFrame, band: str, value: str, title: str, value_title: str,
               target: Optional[tuple[str, str]] = None) -> alt.Chart:
     """Counts per ordered band (the frame's order), the count on each bar; `target` (the band it ends and its name,
@@ -215,6 +233,7 @@ def histogram(df: pd.DataFrame, band: str, value: str, title: str, value_title: 
     return _config(alt.layer(*layers).properties(width=WIDTH, height=260))
 
 
+@_planned
 def share_trend(df: pd.DataFrame, x: str, title: str, share: str = "share", low: str = "low", high: str = "high",
                 label: str = "label", y_title: str = "Share", x_title: str | None = None,
                 reference: Optional[tuple[float, str]] = None) -> alt.Chart:
@@ -236,13 +255,14 @@ def share_trend(df: pd.DataFrame, x: str, title: str, share: str = "share", low:
         y=ys, tooltip=[alt.Tooltip(f"{x}:N", title=x_title or x), alt.Tooltip(f"{label}:N", title="Figure")])
     text = base.mark_text(dy=-10, font=FONT, fontSize=11, color="#0b0c0c").encode(y=ys, text=f"{label}:N")
     layers = [band, line, text] + ([reference_rule(*reference, "y", scale)] if reference else [])
-    return fit_width(_config(alt.layer(*layers).properties(width=WIDTH, height=300)))
+    return chart_parts.fit_width(_config(alt.layer(*layers).properties(width=WIDTH, height=300)))
 
 
 #: shapes for series, so that colour is never the only signal (Vega-Lite shape names)
 SERIES_SHAPES = ["circle", "square", "triangle-up", "diamond", "cross", "triangle-down", "wedge", "stroke"]
 
 
+@_planned
 def share_points(df: pd.DataFrame, category: str, title: str, share: str = "share", low: str = "low",
                  high: str = "high", label: str = "label", series: str | None = None,
                  category_title: str | None = None, value_title: str = "Share (with 95% confidence interval)",
@@ -280,9 +300,10 @@ def share_points(df: pd.DataFrame, category: str, title: str, share: str = "shar
         x=alt.value(0), text=f"{label}:N")
     n = len(order) * (data[series].nunique() if series else 1)
     layers = [rule, point, text] + ([reference_rule(*reference, "x", x_scale)] if reference else [])
-    return fit_width(_config(alt.layer(*layers).properties(width=WIDTH, height=max(40, ROW * n))))
+    return chart_parts.fit_width(_config(alt.layer(*layers).properties(width=WIDTH, height=max(40, ROW * n))))
 
 
+@_planned
 def share_lines(df: pd.DataFrame, x: str, title: str, series: str | None = None, facet: str | None = None,
                 share: str = "share", low: str = "low", high: str = "high", label: str = "label",
                 y_title: str = "Share (95% confidence interval)", x_title: str | None = None,
@@ -339,9 +360,10 @@ def share_lines(df: pd.DataFrame, x: str, title: str, series: str | None = None,
                                                              **labels(data[facet].unique(), 28))),
             title=title, spacing=12)
         return _config(chart)
-    return fit_width(_config(layers.properties(width=WIDTH, height=height, title=title)))
+    return chart_parts.fit_width(_config(layers.properties(width=WIDTH, height=height, title=title)))
 
 
+@_planned
 def rating_bars(df: pd.DataFrame, y: str, rating: str, count: str, title: str, facet: str | None = None,
                 y_title: str | None = None) -> alt.Chart:
     """The share of standards at each rating, one 100% bar per year, the rating and count written in each part.
@@ -387,24 +409,11 @@ def rating_bars(df: pd.DataFrame, y: str, rating: str, count: str, title: str, f
                                           labelFont=FONT, labelFontSize=13, labelFontWeight="bold")),
             title=title, spacing=16).resolve_scale(y="independent")
         return _config(chart)
-    return fit_width(_config(layers.properties(width=WIDTH, height=max(40, 26 * len(order)), title=title)))
+    return chart_parts.fit_width(_config(layers.properties(width=WIDTH, height=max(40, 26 * len(order)), title=title)))
 
 
 
-def all_labels(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """Every label on the x axis, even where their boxes overlap.
-
-    Vega drops labels whose bounding boxes overlap; angled labels' boxes overlap long before the text does,
-    so a heatmap of 17 categories would name only every fourth column.
-    """
-    return chart.configure_axisX(labelOverlap=False)
-
-
-def whole_number_x(chart: alt.TopLevelMixin) -> alt.TopLevelMixin:
-    """Ticks on whole numbers only along the x axis: a count of 2 should not have ticks at 0.1, 0.2, ..."""
-    return chart.configure_axisX(tickMinStep=1, format="d")
-
-
+@_planned
 def xmr_chart(df: pd.DataFrame, title: str, y_title: str, percent: bool = False) -> alt.Chart:
     """An XmR chart (Making Data Count): the series as points on a line, the mean as a solid line, the process
     limits dashed, each named at its right end. A special-cause point is a triangle in another colour with its
@@ -445,9 +454,10 @@ def xmr_chart(df: pd.DataFrame, title: str, y_title: str, percent: bool = False)
                 x=x, y=alt.Y(f"{col}:Q", scale=y_scale), text="_t:N")
             layers = [rule, label] + layers
     chart = alt.layer(*layers).properties(width=WIDTH, height=300, title=title)
-    return fit_width(_config(chart))
+    return chart_parts.fit_width(_config(chart))
 
 
+@_planned
 def funnel_plot(points: pd.DataFrame, curve: pd.DataFrame, rate: float, title: str) -> alt.Chart:
     """A funnel plot (Spiegelhalter 2005): each service's rate per 100 staff against its headcount, the council's
     rate as a solid line, the 95% limits dashed and the 99.8% limits dotted. A service's shape says where it lies
@@ -478,9 +488,10 @@ def funnel_plot(points: pd.DataFrame, curve: pd.DataFrame, rate: float, title: s
         _most="max(headcount)").transform_calculate(_long="datum.headcount > datum._most / 2").mark_text(
         align=ABOVE_END, dy=-12, font=FONT, fontSize=11, color="#0b0c0c").encode(x=x, y=y, text="service:N")
     chart = alt.layer(limits, centre, dots, names).properties(width=WIDTH, height=340, title=title)
-    return fit_width(_config(chart))
+    return chart_parts.fit_width(_config(chart))
 
 
+@_planned
 def sparkline(df: pd.DataFrame, percent: bool = False) -> alt.Chart:
     """A headline figure's small trend: its points on a line, a special cause a triangle (a circle otherwise) and
     the latest figure written at the end, so colour is never the only signal; a hidden point is a gap in the line.

@@ -9,15 +9,23 @@ of exactly what it shows. tests/browser checks all three in Chromium.
 
 from __future__ import annotations
 
+import copy
 import html
 import re
+import threading
+from collections import OrderedDict
 
 import pandas as pd
 import streamlit as st
+from streamlit.elements import vega_charts
 
-from . import charts, frame as app, glossary, present, safety
+from . import chart_plan, charts, frame as app, glossary, present, safety
 
 DEFINITIONS_PAGE = "pages/definitions.py"
+#: how many charts' specs this server keeps, by content (a few hundred kilobytes at most)
+SPECS_KEPT = 512
+_specs: OrderedDict[bytes, dict] = OrderedDict()
+_specs_lock = threading.Lock()
 
 
 def escape(text) -> str:
@@ -106,13 +114,36 @@ def chart_block(chart, summary: str, table: pd.DataFrame, name: str, *, caption:
                 "not drawn. The table below shows each one.")
         data_table(table, name)
         return
-    st.altair_chart(chart, width="stretch", alt=plain(summary))
+    st.vega_lite_chart(vega_lite(chart), width="stretch", alt=plain(summary))
     if caption:
         st.caption(caption)
     # the table and its download one click away, so that a page is its figures and charts first; a closed
     # expander is still in the page for a screen reader, and its label says what it holds
     with st.expander(f"Table and download: {escape(name)}", icon=":material/table:"):
         data_table(table, name)
+
+
+def vega_lite(chart) -> dict:
+    """The chart's Vega-Lite spec exactly as `st.altair_chart` makes it (its data as Arrow, no Altair theme), made
+    once per content: a rerun drawing the same figures reuses the spec made the first time (sg_data.chart_plan.ChartPlan)
+    instead of building the chart and validating it against the schema again. The spec holds only what the chart
+    shows, so one kept for one viewer is only ever found by another drawing the same figures."""
+    if not isinstance(chart, chart_plan.ChartPlan):
+        return vega_charts._convert_altair_to_vega_lite_spec(chart)
+    key = chart.key
+    with _specs_lock:
+        spec = _specs.get(key)
+        if spec is not None:
+            _specs.move_to_end(key)
+    if spec is None:
+        # Streamlit's own conversion (streamlit is pinned; tests/test_charts.py checks the spec is what
+        # st.altair_chart sends)
+        spec = vega_charts._convert_altair_to_vega_lite_spec(chart.altair())
+        with _specs_lock:
+            _specs[key] = spec
+            while len(_specs) > SPECS_KEPT:
+                _specs.popitem(last=False)
+    return copy.deepcopy(spec)  # Streamlit takes the data out of the spec it is given
 
 
 def data_table(table: pd.DataFrame, name: str) -> None:

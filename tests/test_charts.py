@@ -194,3 +194,28 @@ def test_the_review_time_chart_marks_the_24_hour_target_at_the_end_of_its_band()
     assert rule["mark"]["strokeDash"] == [6, 3] and rule["encoding"]["x"]["bandPosition"] == 1
     assert rule["transform"] == [{"filter": {"field": "band", "equal": "12 to 24 hours"}}]
     assert name["mark"]["text"] == "24-hour target"
+
+
+def test_a_chart_drawn_again_with_the_same_figures_is_sent_without_being_built_again(monkeypatch):
+    """A rerun draws the same figures: the spec made the first time is sent again; other figures get their own."""
+    from streamlit.elements import vega_charts
+
+    from sg_data import ui
+
+    made = []
+    convert = vega_charts._convert_altair_to_vega_lite_spec
+    monkeypatch.setattr(vega_charts, "_convert_altair_to_vega_lite_spec", lambda c: made.append(c) or convert(c))
+    monkeypatch.setattr(ui, "_specs", type(ui._specs)())
+
+    def drawn(counts):
+        df = pd.DataFrame({"service": ["Housing", "Licensing"], "concerns": counts}).astype({"concerns": "Int64"})
+        return charts.fit_width(charts.bar_chart(df, "service", "concerns", "Concerns by service", "Concerns"))
+
+    first = ui.vega_lite(drawn([62, 55]))
+    assert len(made) == 1 and first["autosize"] == {"type": "fit-x", "contains": "padding"}
+    again = drawn([62, 55])
+    assert ui.vega_lite(again) == first and len(made) == 1
+    other = ui.vega_lite(drawn([62, pd.NA]))
+    assert len(made) == 2 and other != first
+    # the data goes as Arrow, under a name made from its content, as st.altair_chart sends it
+    assert [type(v) for v in first["datasets"].values()] == [bytes] and first["datasets"] != other["datasets"]
