@@ -1,7 +1,9 @@
 """Each page's server time, cold (caches empty) and warm (run again), and the briefing, on a benchmark store.
 
 A page is run as the app runs it (AppTest through dashboard.py and its navigation), in this process, so the
-time is the server's: the queries, the view models and the elements sent, not the browser's drawing.
+time is the server's: the queries, the view models and the elements sent, not the browser's drawing. The first
+chart's time is when the page sends its first chart (Streamlit sends each element as the page makes it, so this is
+when the browser can start drawing it), against the trivial page's only chart.
 """
 
 from __future__ import annotations
@@ -14,10 +16,27 @@ ROOT = Path(__file__).resolve().parent.parent
 TRIVIAL = Path(__file__).resolve().parent / "trivial_page.py"
 
 
-def _timed(at) -> float:
+def _timed(at, first_chart: list[float]) -> tuple[float, float]:
+    """The run's time and its first chart's (NaN without one)."""
+    first_chart.clear()
     t0 = time.perf_counter()
     at.run()
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, (first_chart[0] - t0) if first_chart else float("nan")
+
+
+def _first_chart_clock(first_chart: list[float]) -> None:
+    """Note the time each run sends its first chart (every chart, st.altair_chart or st.vega_lite_chart, is sent
+    by this one method)."""
+    from streamlit.elements import vega_charts
+
+    send = vega_charts.VegaChartsMixin._vega_lite_chart
+
+    def noted(self, *args, **kwargs):
+        if not first_chart:
+            first_chart.append(time.perf_counter())
+        return send(self, *args, **kwargs)
+
+    vega_charts.VegaChartsMixin._vega_lite_chart = noted
 
 
 def run_pages(db: str) -> dict:
@@ -32,15 +51,18 @@ def run_pages(db: str) -> dict:
     from sg_data.frame import OFFICER_PAGES, PAGES
     from sg_data.periods import latest_full_quarter
 
+    first_chart: list[float] = []
+    _first_chart_clock(first_chart)
+
     def page(path: Path, stem: str | None) -> dict:
         st.cache_data.clear()
         st.cache_resource.clear()
         at = AppTest.from_file(str(path), default_timeout=900)
         if stem:
             at.switch_page(f"pages/{stem}.py")
-        cold = _timed(at)
-        warm = _timed(at)
-        return {"cold": cold, "warm": warm, "ok": not at.exception}
+        cold, first = _timed(at, first_chart)
+        warm, _ = _timed(at, first_chart)
+        return {"cold": cold, "first_chart": first, "warm": warm, "ok": not at.exception}
 
     trivial = page(TRIVIAL, None)
     pages = {stem: page(ROOT / "dashboard.py", stem) for stem, _, _ in PAGES if stem not in OFFICER_PAGES}
@@ -57,11 +79,16 @@ def run_pages(db: str) -> dict:
 
 
 def table(rows: int, result: dict) -> str:
-    base = result["trivial"]["cold"]
-    lines = [f"| page ({rows:,} concerns) | cold | warm | cold / trivial page |", "|---|---:|---:|---:|",
-             f"| a trivial page with one chart | {base:.2f} s | {result['trivial']['warm']:.2f} s | 1.0x |"]
+    trivial = result["trivial"]
+    base = trivial["first_chart"]
+    lines = [f"| page ({rows:,} concerns) | cold | first chart, cold | first chart / trivial page's | warm |",
+             "|---|---:|---:|---:|---:|",
+             f"| a trivial page with one chart | {trivial['cold']:.2f} s | {base:.2f} s | 1.0x | "
+             f"{trivial['warm']:.2f} s |"]
     for stem, t in result["pages"].items():
         flag = "" if t["ok"] else " (error)"
-        lines.append(f"| {stem}{flag} | {t['cold']:.2f} s | {t['warm']:.2f} s | {t['cold'] / base:.1f}x |")
-    lines.append(f"| the briefing (build and write, DOCX) | {result['briefing']:.2f} s | | |")
+        first = ("no chart", "") if t["first_chart"] != t["first_chart"] else (
+            f"{t['first_chart']:.2f} s", f"{t['first_chart'] / base:.1f}x")
+        lines.append(f"| {stem}{flag} | {t['cold']:.2f} s | {first[0]} | {first[1]} | {t['warm']:.2f} s |")
+    lines.append(f"| the briefing (build and write, DOCX) | {result['briefing']:.2f} s | | | |")
     return "\n".join(lines)

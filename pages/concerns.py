@@ -64,7 +64,7 @@ else:  # not st.stop(): under AppTest the run after a stopped run lost the sideb
                                   help="Council category: the category as recorded. Statutory category: the Care Act "
                                        "2014 or Working Together category it maps to.")
     series_name = (choice or "Council category").lower()
-    all_quarters = figs.get("concerns_by_quarter_category")
+    all_quarters = figs.get("concerns_by_quarter_category", period)
     trend = (vm.trend(all_quarters, vm.trend_quarters(all_quarters, period), BREAKDOWNS[choice or "Council category"],
                       series_name) if not all_quarters.empty else None)
     if trend is None:

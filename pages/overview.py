@@ -21,7 +21,7 @@ if f.services:
 
 st.header("Trends with their limits")
 trend_target = app.published_target() or 24  # a publication holds its figures at one target only
-quarters = app.get("timeliness_by_quarter", None, trend_target)
+quarters = app.get("timeliness_by_quarter", f.period, trend_target)
 as_of = app.coverage().get("as_of")
 for trend in (views.trends.concerns(quarters, f.period, as_of),
               views.trends.within_target(quarters, f.period, as_of, trend_target)):

@@ -87,7 +87,7 @@ else:  # not st.stop(): under AppTest the run after a stopped run lost the sideb
 
     st.header(f"Reviewed within {target} hours, by quarter")
     ui.definition("wilson_interval")
-    quarters = figs.get("timeliness_by_quarter", None, target)
+    quarters = figs.get("timeliness_by_quarter", period, target)
     trend, table, summary = vm.quarter_trend(quarters, period, target) if not quarters.empty else (None, None, "")
     if trend is None or trend.empty:
         st.info(f"No concerns were recorded in the quarters up to {period.label}.")

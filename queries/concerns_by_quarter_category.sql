@@ -1,9 +1,10 @@
 -- concerns_by_quarter_category
--- grain: one row per financial quarter per category with at least one concern (all services, all quarters)
--- params: none
+-- grain: one row per financial quarter per category with at least one concern (all services), in the quarters from $start_date to $end_date
+-- params: $start_date, $end_date
 -- reads: stg_concerns
 with concerns as (
     select * from stg_concerns
+    where raised_at >= $start_date and raised_at < $end_date + interval 1 day
 ),
 
 counted as (

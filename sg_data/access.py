@@ -29,6 +29,10 @@ VIEWS = ("officer", "scrutiny")
 KNOWN_SETTINGS = frozenset({
     "SG_VIEW", "SG_SUPPRESS_THRESHOLD", "SG_MIN_GROUP", "SG_DB", "SG_ROLES_FILE", "SG_NAMES_FILE",
     "SG_PSEUDONYM_KEY_FILE", "SG_COUNCIL_NAME", "SG_COUNCIL_CODE", "SG_COUNCIL_OLD_LA_CODE",
+    # the loader's memory limit (sg_data.store), which the Imports page's loads use too
+    "SG_LOAD_MEMORY_LIMIT",
+    # "1": validate every chart's spec against the Vega-Lite schema as it is sent (the test suite; sg_data.ui)
+    "SG_CHECK_CHARTS",
 })
 
 

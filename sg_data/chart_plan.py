@@ -14,6 +14,7 @@ import pickle
 from typing import Any, Callable
 
 import altair as alt
+import pandas as pd
 
 
 class ChartPlan:
@@ -31,10 +32,8 @@ class ChartPlan:
     def key(self) -> bytes:
         """A digest of the builder's name and every argument's content (a frame's values, index and types)."""
         if self._key is None:
-            def plain(value):
-                return ("plan", value.key) if isinstance(value, ChartPlan) else value
-            content = (self._build.__module__, self._build.__qualname__, tuple(plain(a) for a in self._args),
-                       sorted((k, plain(v)) for k, v in self._kwargs.items()))
+            content = (self._build.__module__, self._build.__qualname__, tuple(_content(a) for a in self._args),
+                       sorted((k, _content(v)) for k, v in self._kwargs.items()))
             self._key = hashlib.blake2b(pickle.dumps(content, protocol=5), digest_size=20).digest()
         return self._key
 
@@ -50,6 +49,25 @@ class ChartPlan:
 
     def to_json(self, **kwargs) -> str:
         return self.altair().to_json(**kwargs)
+
+
+def _content(value: Any) -> Any:
+    """What an argument holds, independent of how it is laid out in memory: a frame read back from Streamlit's
+    cache holds the same figures as the one first computed, in other blocks, and must find the same spec."""
+    if isinstance(value, ChartPlan):
+        return ("plan", value.key)
+    if isinstance(value, (pd.DataFrame, pd.Series)):
+        frame = value.to_frame() if isinstance(value, pd.Series) else value
+        try:
+            rows = pd.util.hash_pandas_object(frame, index=True).to_numpy().tobytes()
+        except TypeError:  # a cell pandas cannot hash (a list): its pickled form
+            rows = pickle.dumps(frame, protocol=5)
+        return ("frame", tuple(map(str, frame.columns)), tuple(map(str, frame.dtypes)), rows)
+    if isinstance(value, (list, tuple)):
+        return (type(value).__name__, tuple(_content(v) for v in value))
+    if isinstance(value, dict):
+        return ("dict", tuple(sorted((str(k), _content(v)) for k, v in value.items())))
+    return value
 
 
 def built(chart: Any) -> Any:

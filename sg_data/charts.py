@@ -18,10 +18,10 @@ import altair as alt
 import pandas as pd
 
 from . import chart_parts
+from .chart_parts import (ABOVE_END, FONT, GSS_PALETTE, REFERENCE_COLOUR, axis_title, initials, labels, reference_rule,
+                          share_domain, wrap)
+from .chart_parts import house_style as _config, share_floats as _share_floats
 from .chart_plan import planned as _planned
-from .chart_parts import (ABOVE_END, FONT, GSS_PALETTE, REFERENCE_COLOUR, axis_title, chart_title, initials, labels,
-                          reference_rule, share_domain, wrap)
-from .chart_parts import share_floats as _share_floats
 
 #: Self-assessment colours, with the rating written in every cell as well
 RATING_COLOURS = {"Blue": "#12436D", "Green": "#00703C", "Amber": "#F4B400", "Red": "#B10E1E",
@@ -37,26 +37,6 @@ ROW = 30
 #: what a page does to a chart, planned too
 fit_width, all_labels, whole_number_x = map(_planned, (chart_parts.fit_width, chart_parts.all_labels,
                                                       chart_parts.whole_number_x))
-
-
-def _config(chart: alt.Chart) -> alt.Chart:
-    # fit the width only: Streamlit's default "fit" counts titles, axes and legends inside the height.
-    # Vega-Lite cannot fit a faceted chart: with autosize it draws it 0 pixels wide, so it keeps its width.
-    if not isinstance(chart, alt.FacetChart):
-        chart = chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
-    for part in [chart, *(getattr(chart, "layer", None) or [])]:
-        if isinstance(part.title, str):
-            part.title = chart_title(part.title)
-        if part is not chart and isinstance(part.title, alt.TitleParams) and chart.title is alt.Undefined:
-            # a wrapped title goes to the top of the chart, where its frame is the whole chart (a layer's is its plot)
-            chart.title, part.title = part.title, alt.Undefined
-    # no limit cuts a label, title or legend entry short (limit 0): long ones are wrapped instead (wrap, labels)
-    return (chart.configure_axis(labelFont=FONT, titleFont=FONT, labelFontSize=12, titleFontSize=13, labelLimit=0,
-                                 titleLimit=0)
-            .configure_title(font=FONT, fontSize=15, anchor="start", frame="bounds", limit=0)
-            .configure_legend(labelFont=FONT, titleFont=FONT, labelFontSize=12, titleFontSize=12, orient="bottom",
-                              direction="vertical", labelLimit=0, titleLimit=0)
-            .configure_view(stroke=None))
 
 
 def _label(df: pd.DataFrame, value: str, label: str | None) -> pd.DataFrame:
@@ -255,7 +235,7 @@ def share_trend(df: pd.DataFrame, x: str, title: str, share: str = "share", low:
         y=ys, tooltip=[alt.Tooltip(f"{x}:N", title=x_title or x), alt.Tooltip(f"{label}:N", title="Figure")])
     text = base.mark_text(dy=-10, font=FONT, fontSize=11, color="#0b0c0c").encode(y=ys, text=f"{label}:N")
     layers = [band, line, text] + ([reference_rule(*reference, "y", scale)] if reference else [])
-    return chart_parts.fit_width(_config(alt.layer(*layers).properties(width=WIDTH, height=300)))
+    return _config(alt.layer(*layers).properties(width=WIDTH, height=300))
 
 
 #: shapes for series, so that colour is never the only signal (Vega-Lite shape names)
@@ -300,7 +280,7 @@ def share_points(df: pd.DataFrame, category: str, title: str, share: str = "shar
         x=alt.value(0), text=f"{label}:N")
     n = len(order) * (data[series].nunique() if series else 1)
     layers = [rule, point, text] + ([reference_rule(*reference, "x", x_scale)] if reference else [])
-    return chart_parts.fit_width(_config(alt.layer(*layers).properties(width=WIDTH, height=max(40, ROW * n))))
+    return _config(alt.layer(*layers).properties(width=WIDTH, height=max(40, ROW * n)))
 
 
 @_planned
@@ -360,7 +340,7 @@ def share_lines(df: pd.DataFrame, x: str, title: str, series: str | None = None,
                                                              **labels(data[facet].unique(), 28))),
             title=title, spacing=12)
         return _config(chart)
-    return chart_parts.fit_width(_config(layers.properties(width=WIDTH, height=height, title=title)))
+    return _config(layers.properties(width=WIDTH, height=height, title=title))
 
 
 @_planned
@@ -409,7 +389,7 @@ def rating_bars(df: pd.DataFrame, y: str, rating: str, count: str, title: str, f
                                           labelFont=FONT, labelFontSize=13, labelFontWeight="bold")),
             title=title, spacing=16).resolve_scale(y="independent")
         return _config(chart)
-    return chart_parts.fit_width(_config(layers.properties(width=WIDTH, height=max(40, 26 * len(order)), title=title)))
+    return _config(layers.properties(width=WIDTH, height=max(40, 26 * len(order)), title=title))
 
 
 
@@ -427,7 +407,12 @@ def xmr_chart(df: pd.DataFrame, title: str, y_title: str, percent: bool = False)
     x = alt.X("quarter:N", sort=order, title="Quarter", axis=alt.Axis(labelAngle=-40))
     y_scale = alt.Scale(zero=not percent)
     y = alt.Y("value:Q", title=y_title, scale=y_scale, axis=alt.Axis(format="%" if percent else ",.0f"))
-    base = alt.Chart(data).encode(x=x)
+    # a run of points with the same rule is named once, at its first point (each keeps its triangle)
+    data["_mark"] = data["mark"].where(data["mark"].ne(data["mark"].shift()), "")
+    # the limits are named at the left, above their lines: the latest quarters on the right stay clear
+    data["_first"] = data.index == data.index[0]
+    # every layer draws the one data set, given once to the whole chart: sent and converted once, not per layer
+    base = alt.Chart().encode(x=x)
     line = base.mark_line(color=GSS_PALETTE[0], strokeWidth=1.5).encode(y=y)
     kinds = ["Common cause", "Special cause"]
     points = base.mark_point(filled=True, size=80, opacity=1).encode(
@@ -438,23 +423,21 @@ def xmr_chart(df: pd.DataFrame, title: str, y_title: str, percent: bool = False)
                         title="Variation"),
         tooltip=[alt.Tooltip("quarter:N", title="Quarter"), alt.Tooltip("value:Q", title=y_title, format=fmt),
                  alt.Tooltip("kind:N", title="Variation")])
-    # a run of points with the same rule is named once, at its first point (each keeps its triangle)
-    data["_mark"] = data["mark"].where(data["mark"].ne(data["mark"].shift()), "")
-    marks = alt.Chart(data).encode(x=x).mark_text(dy=-12, font=FONT, fontSize=11, color="#0b0c0c").encode(
+    marks = base.mark_text(dy=-12, font=FONT, fontSize=11, color="#0b0c0c").encode(
         y=alt.Y("value:Q", scale=y_scale), text="_mark:N")
     layers = [line, points, marks]
     if data["mean"].notna().any():
-        first = data.head(1)  # named at the left, above the line: the latest quarters on the right stay clear
         for col, name, dash in (("mean", "Mean", []), ("upper", "Upper limit", [6, 4]),
                                 ("lower", "Lower limit", [6, 4])):
-            rule = alt.Chart(data).mark_line(color=GSS_PALETTE[4], strokeWidth=1.2, strokeDash=dash).encode(
+            rule = alt.Chart().mark_line(color=GSS_PALETTE[4], strokeWidth=1.2, strokeDash=dash).encode(
                 x=x, y=alt.Y(f"{col}:Q", scale=y_scale))
-            label = alt.Chart(first).transform_calculate(_t=f"'{name} ' + format(datum.{col}, '{fmt}')").mark_text(
+            label = alt.Chart().transform_filter("datum._first").transform_calculate(
+                _t=f"'{name} ' + format(datum.{col}, '{fmt}')").mark_text(
                 align="left", dy=-7, font=FONT, fontSize=11, color="#0b0c0c").encode(
                 x=x, y=alt.Y(f"{col}:Q", scale=y_scale), text="_t:N")
             layers = [rule, label] + layers
-    chart = alt.layer(*layers).properties(width=WIDTH, height=300, title=title)
-    return chart_parts.fit_width(_config(chart))
+    chart = alt.layer(*layers, data=data).properties(width=WIDTH, height=300, title=title)
+    return _config(chart)
 
 
 @_planned
@@ -488,7 +471,7 @@ def funnel_plot(points: pd.DataFrame, curve: pd.DataFrame, rate: float, title: s
         _most="max(headcount)").transform_calculate(_long="datum.headcount > datum._most / 2").mark_text(
         align=ABOVE_END, dy=-12, font=FONT, fontSize=11, color="#0b0c0c").encode(x=x, y=y, text="service:N")
     chart = alt.layer(limits, centre, dots, names).properties(width=WIDTH, height=340, title=title)
-    return chart_parts.fit_width(_config(chart))
+    return _config(chart)
 
 
 @_planned
@@ -505,7 +488,8 @@ def sparkline(df: pd.DataFrame, percent: bool = False) -> alt.Chart:
               axis=alt.Axis(values=[order[0], order[-1]], labelAngle=0, ticks=False, labelFontSize=10))
     y = alt.Y("value:Q", title=None, scale=alt.Scale(zero=False),
               axis=alt.Axis(format=".0%" if percent else ",.0f", tickCount=3, grid=False, labelFontSize=10))
-    base = alt.Chart(data).encode(x=x, y=y)
+    data["_last"] = data.index == data.index[-1]
+    base = alt.Chart().encode(x=x, y=y)  # the one data set is the whole chart's (xmr_chart)
     kinds = ["Common cause", "Special cause"]
     line = base.mark_line(color=GSS_PALETTE[0], strokeWidth=1.2)
     dots = base.mark_point(filled=True, opacity=1).encode(
@@ -514,6 +498,6 @@ def sparkline(df: pd.DataFrame, percent: bool = False) -> alt.Chart:
         size=alt.Size("kind:N", scale=alt.Scale(domain=kinds, range=[20, 60]), legend=None),
         tooltip=[alt.Tooltip("point:N", title="Period"), alt.Tooltip("label:N", title="Figure"),
                  alt.Tooltip("kind:N", title="Variation")])
-    latest = alt.Chart(data.tail(1)).mark_text(align="left", dx=6, font=FONT, fontSize=11, color="#0b0c0c").encode(
-        x=x, y=y, text="label:N")
-    return _config(alt.layer(line, dots, latest).properties(height=70))
+    latest = base.transform_filter("datum._last").mark_text(align="left", dx=6, font=FONT, fontSize=11,
+                                                            color="#0b0c0c").encode(text="label:N")
+    return _config(alt.layer(line, dots, latest, data=data).properties(height=70))

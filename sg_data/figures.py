@@ -8,7 +8,11 @@
   construction.
 
 Every table is named in the catalog (sg_data.catalog). A period is a `Period`
-all the way down; `None` asks for a table over all time.
+all the way down; `None` asks for a table over all time. For a table of
+concerns over all time (by quarter), a page gives its period instead: an
+officer store then reads only the quarters a trend can draw up to that period
+(`HISTORY_QUARTERS`), not every year since the first concern; a publication
+holds them all already.
 """
 
 from __future__ import annotations
@@ -20,10 +24,12 @@ from typing import Callable, Optional
 import pandas as pd
 
 from . import catalog, queries
-from .periods import Period, latest_full_quarter, parse, quarters_between
+from .periods import Period, latest_full_quarter, parse, quarter_of, quarters_between
 
 OFFICER, SCRUTINY = "officer", "scrutiny"
 DEFAULT_TARGET_HOURS = 24
+#: the most quarters a page's trend draws (sg_data.views.trends: 20), and the quarter the period ends in
+HISTORY_QUARTERS = 21
 
 
 class FiguresError(RuntimeError):
@@ -99,16 +105,31 @@ class StoreFigures:
         options = {"target_hours": float(target_hours), "as_of": self.as_of()}
         if options["as_of"] is None and "as_of" in queries.get(t.mart).params:
             return pd.DataFrame()  # no concerns loaded: nothing to time
-        if name == "timeliness_by_quarter":
+        if t.time == "all" and "start_date" in queries.get(t.mart).params:
             cov = self.coverage()
             if cov["first"] is None:
                 return pd.DataFrame()
-            frame = catalog.officer_frame(self.con, t, Period(cov["first"], cov["last"], "all"), options)
-            return frame[frame["dimension"] == "quarter"].reset_index(drop=True)
+            frame = catalog.officer_frame(self.con, t, self._history(period, cov), options)
+            if name == "timeliness_by_quarter":
+                frame = frame[frame["dimension"] == "quarter"].reset_index(drop=True)
+            return frame
         frame = catalog.officer_frame(self.con, t, period, options)
         if name == "outcomes":
             frame = frame[frame["period"] == period.financial_year.label].reset_index(drop=True)
         return frame
+
+    @staticmethod
+    def _history(period: Optional[Period], cov: dict) -> Period:
+        """What a table of concerns over all time is read over: all of it, or for a page's `period` the
+        `HISTORY_QUARTERS` quarters to the one it ends in (or the one the data ends in, if earlier)."""
+        if period is None:
+            return Period(cov["first"], cov["last"], "all")
+        last = quarter_of(min(period.end, cov["last"]))
+        first = last
+        for _ in range(HISTORY_QUARTERS - 1):
+            first = first.previous()
+        # a period before the first concern reads its own quarter, which holds none
+        return Period(min(max(first.start, cov["first"]), last.start), last.end, "all")
 
     # --- what the data covers ------------------------------------------------------------------------
     def as_of(self) -> Optional[dt.datetime]:

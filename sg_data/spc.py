@@ -37,7 +37,6 @@ from dataclasses import dataclass
 from typing import Callable, Optional, Sequence
 
 import pandas as pd
-from scipy.stats import poisson
 
 from . import present
 
@@ -271,8 +270,19 @@ def poisson_limit(expected: float, p: float) -> float:
     below 0."""
     if expected <= 0:
         return 0.0
-    r = float(poisson.ppf(p, expected))
-    at_r, below = float(poisson.cdf(r, expected)), float(poisson.cdf(r - 1, expected))
+    # scipy.special's Poisson distribution (pdtr) and its inverse (pdtrik), loaded when a funnel is drawn:
+    # scipy.stats would add about a second to the first page a server opens
+    from scipy.special import pdtr, pdtrik
+
+    def cdf(k: float) -> float:
+        return float(pdtr(k, expected)) if k >= 0 else 0.0
+
+    r = max(0.0, math.floor(float(pdtrik(p, expected))))
+    while r > 0 and cdf(r - 1) >= p:
+        r -= 1
+    while cdf(r) < p:
+        r += 1
+    at_r, below = cdf(r), cdf(r - 1)
     alpha = (at_r - p) / (at_r - below) if at_r > below else 0.0
     return max(0.0, r - alpha)
 

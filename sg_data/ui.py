@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import copy
 import html
+import os
 import re
 import threading
 from collections import OrderedDict
@@ -123,13 +124,25 @@ def chart_block(chart, summary: str, table: pd.DataFrame, name: str, *, caption:
         data_table(table, name)
 
 
+class _Sent:
+    """An Altair chart as Streamlit's conversion reads it. Validating a spec against the Vega-Lite schema took about
+    as long as building the chart, so a server does not; the test suite does (SG_CHECK_CHARTS=1, set in
+    tests/conftest.py), for every chart every page test draws, and so does each builder's own test."""
+
+    def __init__(self, chart):
+        self._chart = chart
+
+    def to_dict(self) -> dict:
+        return self._chart.to_dict(validate=os.environ.get("SG_CHECK_CHARTS") == "1")
+
+
 def vega_lite(chart) -> dict:
     """The chart's Vega-Lite spec exactly as `st.altair_chart` makes it (its data as Arrow, no Altair theme), made
-    once per content: a rerun drawing the same figures reuses the spec made the first time (sg_data.chart_plan.ChartPlan)
+    once per content: a rerun drawing the same figures reuses the spec made the first time (sg_data.chart_plan)
     instead of building the chart and validating it against the schema again. The spec holds only what the chart
     shows, so one kept for one viewer is only ever found by another drawing the same figures."""
     if not isinstance(chart, chart_plan.ChartPlan):
-        return vega_charts._convert_altair_to_vega_lite_spec(chart)
+        return vega_charts._convert_altair_to_vega_lite_spec(_Sent(chart))
     key = chart.key
     with _specs_lock:
         spec = _specs.get(key)
@@ -138,7 +151,7 @@ def vega_lite(chart) -> dict:
     if spec is None:
         # Streamlit's own conversion (streamlit is pinned; tests/test_charts.py checks the spec is what
         # st.altair_chart sends)
-        spec = vega_charts._convert_altair_to_vega_lite_spec(chart.altair())
+        spec = vega_charts._convert_altair_to_vega_lite_spec(_Sent(chart.altair()))
         with _specs_lock:
             _specs[key] = spec
             while len(_specs) > SPECS_KEPT:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
@@ -13,6 +14,8 @@ from sg_data.loader import load_file, load_folder
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
 SAMPLE = ROOT / "sample_data"
+# every chart a page test draws is validated against the Vega-Lite schema as it is sent (a server skips it: ui._Sent)
+os.environ["SG_CHECK_CHARTS"] = "1"
 
 
 @pytest.fixture

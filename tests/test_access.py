@@ -39,7 +39,8 @@ def test_values_read():
         ({"SG_SUPPRESS_THRESHOLD": "five"}, "SG_SUPPRESS_THRESHOLD=five is not a whole number from 1 to 50"),
         ({"SG_MIN_GROUP": "0"}, "SG_MIN_GROUP=0 is not a whole number from 1 to 100"),
         ({"SG_DB": " "}, "SG_DB is set but empty"),
-        ({"SG_VEIW": "officer"}, "SG_VEIW is not a setting; known: SG_COUNCIL_CODE, SG_COUNCIL_NAME, "),
+        ({"SG_VEIW": "officer"},
+         "SG_VEIW is not a setting; known: SG_CHECK_CHARTS, SG_COUNCIL_CODE, SG_COUNCIL_NAME, "),
     ],
 )
 def test_a_bad_setting_refuses_with_one_line(env, error):
@@ -332,3 +333,9 @@ def test_gate_with_broken_sign_in_stays_closed(app):
     assert at.error[0].value == ("Sign-in is configured but cannot work: auth.client_id is missing. "
                                  "The dashboard stays closed until it is fixed.")
     assert not at.markdown
+
+
+def test_the_loaders_memory_limit_is_a_setting_the_dashboard_starts_with():
+    """SG_LOAD_MEMORY_LIMIT (README, Speed) is read by the loader the Imports page runs: the dashboard starts
+    with it set."""
+    assert load_settings({"SG_LOAD_MEMORY_LIMIT": "2GB", "SG_CHECK_CHARTS": "1"}).view == "officer"

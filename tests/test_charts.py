@@ -219,3 +219,34 @@ def test_a_chart_drawn_again_with_the_same_figures_is_sent_without_being_built_a
     assert len(made) == 2 and other != first
     # the data goes as Arrow, under a name made from its content, as st.altair_chart sends it
     assert [type(v) for v in first["datasets"].values()] == [bytes] and first["datasets"] != other["datasets"]
+
+
+def test_the_same_figures_read_back_from_a_cache_find_the_same_chart():
+    """A frame Streamlit's cache gives back holds the same figures as the one computed, laid out anew: its plan has
+    the same key; a changed figure, column or type does not."""
+    import pickle
+
+    df = pd.DataFrame({"service": ["Housing", "Licensing"], "concerns": [62, 55], "share": [0.5, 0.25]})
+    df["concerns"] = df["concerns"].astype("Int64")
+
+    def key(frame):
+        return charts.bar_chart(frame, "service", "concerns", "Concerns by service", "Concerns").key
+
+    assert key(pickle.loads(pickle.dumps(df))) == key(df) == key(df.copy())
+    assert key(df.assign(concerns=pd.array([62, 56], dtype="Int64"))) != key(df)
+    assert key(df.astype({"concerns": "float64"})) != key(df)
+    assert key(df.rename(columns={"share": "rate"})) != key(df)
+
+
+def test_the_tests_validate_every_chart_a_page_sends_and_a_server_does_not(monkeypatch):
+    import altair as alt
+    from altair.utils.schemapi import SchemaValidationError
+
+    from sg_data import ui
+
+    broken = alt.Chart(pd.DataFrame({"a": [1]})).mark_bar().encode(x="a:Q")
+    broken.width = "wide"  # not a width Vega-Lite knows
+    with pytest.raises(SchemaValidationError):
+        ui.vega_lite(broken)
+    monkeypatch.delenv("SG_CHECK_CHARTS")
+    assert ui.vega_lite(broken)["width"] == "wide"

@@ -293,6 +293,42 @@ def test_trends_hold_only_complete_quarters_and_too_few_have_no_limits(officer):
     assert trends.concerns(quarters, parse("2018-19"), officer.as_of()) is None
 
 
+@pytest.mark.parametrize("label", ["2026-27", "2023-24", "2023-24 Q3", "2020-21 Q1", "2018-19"])
+def test_a_page_reads_only_the_quarters_its_trends_draw_and_draws_the_same(officer, label):
+    """An officer page asks for its period: the store reads the 21 quarters to it, not every year since the
+    first concern, and every trend drawn from them is the one drawn from the whole history."""
+    from pandas.testing import assert_frame_equal
+
+    from sg_data.figures import HISTORY_QUARTERS
+    from sg_data.periods import parse
+    from sg_data.views import concerns as concerns_vm, timeliness as timeliness_vm, trends
+
+    period = parse(label)
+    whole, bounded = officer.get("timeliness_by_quarter"), officer.get("timeliness_by_quarter", period)
+    # the sample's 30 quarters, 2019-20 Q1 to 2026-27 Q2: the 21 to the period's last quarter, none before the first
+    up_to = whole[pd.to_datetime(whole["quarter_start"]).dt.date <= period.end].tail(HISTORY_QUARTERS)
+    assert len(whole) == 30 and len(bounded) == {"2026-27": 21, "2023-24": 20, "2023-24 Q3": 19, "2020-21 Q1": 5,
+                                                 "2018-19": 0}[label]
+    assert_frame_equal(bounded, up_to.reset_index(drop=True))
+    for draw in (lambda q: trends.concerns(q, period, officer.as_of()),
+                 lambda q: trends.within_target(q, period, officer.as_of(), 24)):
+        mine, all_of_it = draw(bounded), draw(whole)
+        assert (mine is None) == (all_of_it is None)
+        if mine is not None:
+            assert_frame_equal(mine.table, all_of_it.table) and mine.summary == all_of_it.summary
+    assert_frame_equal(timeliness_vm.quarter_trend(bounded, period, 24)[1],
+                       timeliness_vm.quarter_trend(whole, period, 24)[1])
+    whole, bounded = officer.get("concerns_by_quarter_category"), officer.get("concerns_by_quarter_category", period)
+    assert bounded["quarter_label"].nunique() == len(up_to) and whole["quarter_label"].nunique() == 30
+    labels = concerns_vm.trend_quarters(whole, period)
+    if bounded.empty:  # the page says no concerns were recorded in the quarters to the period
+        assert labels == []
+        return
+    assert concerns_vm.trend_quarters(bounded, period) == labels
+    assert_frame_equal(concerns_vm.trend(bounded, labels, "category", "category").table,
+                       concerns_vm.trend(whole, labels, "category", "category").table)
+
+
 def test_funnel_of_services_per_100_staff_on_the_sample_council(officer):
     from sg_data.periods import parse
     from sg_data.views import trends

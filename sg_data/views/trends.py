@@ -390,7 +390,7 @@ def self_assessment_small(ratings: pd.DataFrame, period: Period) -> Optional[Sma
 
 def small_trends(figures, period: Period, target_hours: int, question_id: Optional[str]) -> list[Optional[SmallTrend]]:
     """The five headline figures' small trends, in the Overview's order, each read through the figures service."""
-    quarters = figures.get("timeliness_by_quarter", None, target_hours)
+    quarters = figures.get("timeliness_by_quarter", period, target_hours)
     as_of = figures.coverage().get("as_of")
     return [concerns_small(quarters, period, as_of), within_target_small(quarters, period, as_of, target_hours),
             training_small(figures.get("training_snapshots"), period),
