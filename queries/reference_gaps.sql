@@ -1,7 +1,7 @@
 -- reference_gaps
 -- grain: one row per category, service or referral destination the concern or training exports use that the reference tables (categories, services, destinations) do not name: the officers' mapping work
 -- params: none
--- reads: concerns, training, categories, services, destinations
+-- reads: concerns, training, categories, dim_named_services, destinations
 with categories_used as (
     select category as value, count(*) as rows_using, min(raised_at)::date as first_seen,
            max(raised_at)::date as last_seen
@@ -38,7 +38,7 @@ final as (
     union all
     select 'service', value, sum(rows_using), min(first_seen), max(last_seen)
     from services_used as u
-    where not exists (select 1 from services as s where s.service = u.value or s.alias_of = u.value)
+    where not exists (select 1 from dim_named_services as s where s.service = u.value)
     group by value
     union all
     select 'destination', value, rows_using, first_seen, last_seen

@@ -1,7 +1,7 @@
 -- stg_concerns
 -- grain: one row per concern
 -- params: none
--- reads: concerns, categories, services, destinations, dim_service_names, dim_reference_labels
+-- reads: concerns, categories, destinations, dim_service_names, dim_named_services, dim_reference_labels
 with concerns as (
     select * from concerns
 ),
@@ -23,10 +23,7 @@ named_destinations as (
 ),
 
 named_services as (
-    -- a service the services table names, as a service or as the name a renamed one reports under
-    select distinct service from services
-    union
-    select distinct alias_of from services where alias_of is not null
+    select * from dim_named_services
 ),
 
 renamed as (

@@ -1,7 +1,7 @@
 -- stg_training
 -- grain: one row per member of staff per course per snapshot
 -- params: none
--- reads: training, services, dim_service_names, dim_reference_labels
+-- reads: training, dim_service_names, dim_named_services, dim_reference_labels
 with training as (
     select * from training
 ),
@@ -15,10 +15,7 @@ labels as (
 ),
 
 named_services as (
-    -- a service the services table names, as a service or as the name a renamed one reports under
-    select distinct service from services
-    union
-    select distinct alias_of from services where alias_of is not null
+    select * from dim_named_services
 ),
 
 expiry as (

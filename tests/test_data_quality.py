@@ -48,6 +48,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "dim_service_headcount": ("service", "financial_year"),
     "dim_reference_labels": ("reference_only",),
     "dim_service_names": ("service_as_recorded",),
+    "dim_named_services": ("service",),
     # marts
     "concerns_as_of": (),  # one row
     "concerns_by_category": ("category",),
