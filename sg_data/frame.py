@@ -199,7 +199,10 @@ def figures():
     return box["figures"]
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+# The key holds the store's version, so an entry is right for as long as it is kept: no expiry, which made a page
+# left open for ten minutes as slow as a new one; the number of entries bounds the memory (each is one table's
+# figures for one period: kilobytes).
+@st.cache_data(max_entries=4096, show_spinner=False)
 def _get(view_name: str, path: str, version: tuple, name: str, period, target_hours):
     # The view is part of the key: officer results never serve the Scrutiny view.
     figs = figures()
@@ -234,7 +237,7 @@ def hidden_note(tally: dict, manifest: dict) -> str:
             "people are hidden whole. Council-wide figures about the process are always shown.")
 
 
-@st.cache_data(ttl=600, show_spinner=False)
+@st.cache_data(max_entries=256, show_spinner=False)
 def _brief(view_name: str, path: str, version: tuple, period, target_hours):
     from . import briefing
 
