@@ -38,11 +38,17 @@ def store(sample_db, monkeypatch):
     return sample_db
 
 
-def run_page(page: str, period: str, services: list[str] | None = None) -> AppTest:
+def run_page(page: str, period: str, services: list[str] | None = None, chosen: bool = False) -> AppTest:
+    """The page for a period as a link to it opens it (`?period=`), in one run; `chosen`: opened on the default
+    period, then the period chosen in the sidebar."""
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    if not chosen:
+        at.query_params["period"] = period
     at.switch_page(f"pages/{page}.py")
     at.run()
-    at.selectbox(key="period").set_value(period).run()
+    if chosen:
+        at.selectbox(key="period").set_value(period).run()
+    assert at.selectbox(key="period").value == period
     if services is not None:
         at.multiselect(key="services").set_value(services).run()
     assert not at.exception, [e.value for e in at.exception]
@@ -168,7 +174,7 @@ def test_training_matches_metrics_and_services_filter(store, sample_db):
     finally:
         con.close()
     overall = Share(summary["coverage"]["count"], summary["coverage"]["of"])
-    at = run_page("training", "2023-24")
+    at = run_page("training", "2023-24", chosen=True)
     assert metric(at, "Everyone") == overall.format()
     assert "31 March 2024" in text_of(at)
     by_service = table(at, "training coverage by service")
