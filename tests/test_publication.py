@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from sg_data import briefing, catalog, disclosure, publish
-from sg_data.cli import main
 from sg_data import publication as pub_module
+from sg_data.cli import main
 from sg_data.figures import PublishedFigures, StoreFigures
 from sg_data.periods import parse, quarter_of
 
