@@ -106,6 +106,34 @@ def publication(sample_db):
         c.close()
 
 
+def _stores_of(con) -> list[Path]:
+    """The database files a connection reads (the officer store attaches its file to an in-memory database)."""
+    rows = con.execute("select path from duckdb_databases() where not internal and path is not null").fetchall()
+    return [Path(p) for (p,) in rows if Path(p).is_file()]
+
+
+@pytest.fixture(scope="session")
+def serve_sample_publication(publication, sample_db):
+    """Makes a Scrutiny view of the sample store in this process (a page under AppTest, the brief command) use
+    the session's publication rather than protect the same figures again; any other store, threshold or minimum
+    group is built as usual. Call it with a MonkeyPatch, which undoes it."""
+    from sg_data import publication as pub
+
+    real = pub.build
+
+    def build(con, threshold=pub.DEFAULT_THRESHOLD, min_group=pub.DEFAULT_MIN_GROUP, progress=pub._quiet):
+        default = (threshold, min_group) == (pub.DEFAULT_THRESHOLD, pub.DEFAULT_MIN_GROUP)
+        if default and any(path.samefile(sample_db) for path in _stores_of(con)):
+            progress("Publication ready", 1.0)
+            return publication
+        return real(con, threshold, min_group, progress)
+
+    def serve(mp: pytest.MonkeyPatch) -> None:
+        mp.setattr(pub, "build", build)
+
+    return serve
+
+
 @pytest.fixture(scope="session")
 def scrutiny_figures(publication):
     """The Scrutiny view's figures: the sample council's publication, read back from memory."""

@@ -28,6 +28,20 @@ COUNT_KEYS = {"total", "count", "of", "overdue_unreviewed", "late", "clock_runni
 
 # --- fixtures: one store (conftest's sample_db), one brief, each format written once ---------------------
 
+@pytest.fixture(scope="module", autouse=True)
+def charts_drawn_once():
+    """A chart's picture depends on its spec and scale alone: the module's documents share most of their charts,
+    so each is drawn once (vl_convert) and its PNG reused."""
+    import functools
+
+    import vl_convert
+
+    mp = pytest.MonkeyPatch()
+    mp.setattr(vl_convert, "vegalite_to_png", functools.lru_cache(maxsize=None)(vl_convert.vegalite_to_png))
+    yield
+    mp.undo()
+
+
 @pytest.fixture(scope="module")
 def con(sample_con):
     """The officer figures of the sample council (documents and briefings are written from figures)."""

@@ -38,15 +38,34 @@ def store(sample_db, monkeypatch):
     return sample_db
 
 
-def run_page(page: str, period: str, services: list[str] | None = None) -> AppTest:
+def run_page(page: str, period: str, services: list[str] | None = None, chosen: bool = False) -> AppTest:
+    """The page for a period as a link to it opens it (`?period=`), in one run; `chosen`: opened on the default
+    period, then the period chosen in the sidebar."""
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    if not chosen:
+        at.query_params["period"] = period
     at.switch_page(f"pages/{page}.py")
     at.run()
-    at.selectbox(key="period").set_value(period).run()
+    if chosen:
+        at.selectbox(key="period").set_value(period).run()
+    assert at.selectbox(key="period").value == period
     if services is not None:
         at.multiselect(key="services").set_value(services).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+@pytest.fixture(scope="module")
+def opened() -> dict:
+    """Pages the module's tests only read, each opened once: (page, period) -> the finished AppTest."""
+    return {}
+
+
+def page_read(opened: dict, page: str, period: str) -> AppTest:
+    """The page for a period, opened by the first test that reads it; a test that changes a widget opens its own."""
+    if (page, period) not in opened:
+        opened[(page, period)] = run_page(page, period)
+    return opened[(page, period)]
 
 
 def elements(node) -> list:
@@ -105,8 +124,8 @@ def _titles(spec: dict) -> str:
 
 @pytest.mark.parametrize("page,period", [("training", "2023-24"), ("survey", "2015-16"),
                                          ("self_assessment", "2023-24"), ("outcomes", "2020-21")])
-def test_every_chart_has_summary_table_and_download(store, page, period):
-    at = run_page(page, period)
+def test_every_chart_has_summary_table_and_download(store, opened, page, period):
+    at = page_read(opened, page, period)
     items = elements(at.main)
     chart_at = [i for i, el in enumerate(items) if el.type == "vega_lite_chart"]
     assert chart_at, f"{page} draws no chart"
@@ -126,8 +145,8 @@ def test_every_chart_has_summary_table_and_download(store, page, period):
 
 # --- staff survey ------------------------------------------------------------------------------
 
-def test_survey_2015_16_confident_raising(store):
-    at = run_page("survey", "2015-16")
+def test_survey_2015_16_confident_raising(store, opened):
+    at = page_read(opened, "survey", "2015-16")
     qs = table(at, "survey questions wave 2015-16")
     row = qs[qs["Question"] == "Confident raising"].iloc[0]
     assert row["Positive share (95% interval)"].startswith("138 of 162, 85%")
@@ -168,7 +187,7 @@ def test_training_matches_metrics_and_services_filter(store, sample_db):
     finally:
         con.close()
     overall = Share(summary["coverage"]["count"], summary["coverage"]["of"])
-    at = run_page("training", "2023-24")
+    at = run_page("training", "2023-24", chosen=True)
     assert metric(at, "Everyone") == overall.format()
     assert "31 March 2024" in text_of(at)
     by_service = table(at, "training coverage by service")
@@ -183,8 +202,8 @@ def test_training_matches_metrics_and_services_filter(store, sample_db):
     assert list(table(at, "training coverage by service")["Service"]) == ["Housing Services"]
 
 
-def test_training_trend_and_expiring(store):
-    at = run_page("training", "2023-24")
+def test_training_trend_and_expiring(store, opened):
+    at = page_read(opened, "training", "2023-24")
     trend = table(at, "training coverage by snapshot")
     assert set(trend["Group"]) == {"Staff", "Councillors"}
     assert trend["Snapshot"].max() == "2024-03-31"  # no snapshot after the one used
@@ -196,7 +215,7 @@ def test_training_trend_and_expiring(store):
     assert (expiring["People expiring soon"].diff().dropna() <= 0).all()  # most first
 
 
-def test_training_opens_with_who_to_remind_this_month(store, sample_con):
+def test_training_opens_with_who_to_remind_this_month(store, opened, sample_con):
     """Action first: people whose required course lapses within 30 days of the snapshot, by service, most first,
     checked against the raw matrix (expiry defaults to completion + 3 years where blank)."""
     expected = sample_con.execute("""
@@ -206,7 +225,7 @@ def test_training_opens_with_who_to_remind_this_month(store, sample_con):
           and coalesce(expires_on, cast(completed_on + interval 3 year as date))
               between snapshot_date and snapshot_date + interval 30 day
         group by service order by people desc, service""").fetchall()
-    at = run_page("training", "2023-24")
+    at = page_read(opened, "training", "2023-24")
     remind = table(at, "people expiring within 30 days by service 2023-24")
     assert [(r.Service, int(r._2)) for r in remind.itertuples()] == expected and expected
     assert at.dataframe[0].value.equals(remind)   # the page's first table
@@ -221,8 +240,8 @@ def test_training_before_any_snapshot(store):
 
 # --- self-assessment -----------------------------------------------------------------------------
 
-def test_self_assessment_2023_24(store):
-    at = run_page("self_assessment", "2023-24")
+def test_self_assessment_2023_24(store, opened):
+    at = page_read(opened, "self_assessment", "2023-24")
     text = text_of(at)
     assert "is **2023**" in text
     assert "In 2021 the council moved from the Section 11 (OSCB) audit" in text
@@ -260,8 +279,8 @@ def test_self_assessment_year_rule(sample_con):
 
 # --- outcomes ------------------------------------------------------------------------------------
 
-def test_outcomes_2020_21(store):
-    at = run_page("outcomes", "2020-21")
+def test_outcomes_2020_21(store, opened):
+    at = page_read(opened, "outcomes", "2020-21")
     rows = table(at, "outcomes 2020-21")
     mh = rows[(rows["Programme"] == "Mental health tenancy support")
               & (rows["Measure"] == "Avoided Mental Health Act assessment or admission")].iloc[0]

@@ -1,6 +1,7 @@
 """The live store's Scrutiny view (SG_VIEW=scrutiny) under AppTest.
 
-The publication is built once for this module (it takes the time the README's Speed table gives), so the
+The pages build the publication as a live store's Scrutiny view does, with the session's protected figures served
+in place of protecting the same store again (conftest's serve_sample_publication), once for this module: the
 Streamlit caches are cleared around the module rather than around each test.
 """
 
@@ -18,12 +19,13 @@ from tests.test_pages_concerns import ROOT, assert_overview_trends, open_page, t
 
 
 @pytest.fixture(scope="module", autouse=True)
-def scrutiny_store(sample_db):
+def scrutiny_store(sample_db, serve_sample_publication):
     import streamlit as st
 
     st.cache_data.clear()
     st.cache_resource.clear()
     mp = pytest.MonkeyPatch()
+    serve_sample_publication(mp)
     mp.setenv("SG_DB", str(sample_db))
     mp.setenv("SG_VIEW", "scrutiny")
     yield

@@ -13,6 +13,7 @@ import pytest
 
 from sg_data import briefing, catalog, disclosure, publish
 from sg_data import publication as pub_module
+from sg_data.cli import main
 from sg_data.figures import PublishedFigures, StoreFigures
 from sg_data.periods import parse, quarter_of
 
@@ -157,17 +158,17 @@ def test_rows_come_in_a_fixed_order_with_zeros(scrutiny_figures):
 
 # --- the briefing ---------------------------------------------------------------------------------
 
-def test_scrutiny_briefing_json_has_nulls_and_flags(sample_db):
-    run = subprocess.run([sys.executable, "-m", "sg_data", "brief", "--db", str(sample_db), "--period", "2023-24 Q3",
-                          "--view", "scrutiny"], capture_output=True, text=True, cwd=ROOT)
-    assert run.returncode == 0, run.stderr
-    b = json.loads(run.stdout)
+def test_scrutiny_briefing_json_has_nulls_and_flags(sample_db, serve_sample_publication, monkeypatch, capsys):
+    """The brief command's Scrutiny view of the sample store (its publication served from the session's)."""
+    serve_sample_publication(monkeypatch)
+    assert main(["brief", "--db", str(sample_db), "--period", "2023-24 Q3", "--view", "scrutiny"]) == 0
+    b = json.loads(capsys.readouterr().out)
     assert b["view"] == "scrutiny"
     assert [(p, v) for p, v in brief_counts(b) if 1 <= v <= THR] == []
     hidden = [s for s in b["concerns"]["by_service"] if s["count"] is None]
     assert hidden and all(s["suppressed"] is True for s in hidden)
-    officer = json.loads(subprocess.run([sys.executable, "-m", "sg_data", "brief", "--db", str(sample_db), "--period",
-                                         "2023-24 Q3"], capture_output=True, text=True, cwd=ROOT).stdout)
+    assert main(["brief", "--db", str(sample_db), "--period", "2023-24 Q3"]) == 0
+    officer = json.loads(capsys.readouterr().out)
     assert officer["concerns"]["total"] == b["concerns"]["total"] == 77
     assert any(1 <= s["count"] <= THR for s in officer["concerns"]["by_service"])  # the officer view is not suppressed
 
@@ -179,13 +180,55 @@ def test_every_scrutiny_briefing_holds_no_small_count(scrutiny_figures):
         assert small == [], label
 
 
-def test_threshold_is_configurable(sample_con):
-    pub = pub_module.build(sample_con, threshold=10)
+#: concerns raised in 2023-24 Q3 by service: small (1 to 5), middling (6 to 10) and large
+Q3_BY_SERVICE = {"Housing": 3, "Licensing": 7, "Planning": 9, "Leisure": 14, "Parks": 22, "Waste": 31}
+
+
+def _small_counts_store(folder) -> "duckdb.DuckDBPyConnection":
+    """A store of one quarter's concerns (Q3_BY_SERVICE), two categories and each service's headcount: small
+    enough to protect in a second, with counts on both sides of each threshold."""
+    from sg_data import store
+    from sg_data.loader import load_folder
+
+    src = folder / "exports"
+    src.mkdir()
+    (src / "services.csv").write_text("service,alias_of,year,headcount\n" + "".join(
+        f"{service},,2023-24,40\n" for service in Q3_BY_SERVICE))
+    (src / "categories.csv").write_text("category,statutory_category\nNeglect,Care Act 2014: neglect and acts of "
+                                        "omission\nSelf-Neglect,Care Act 2014: self-neglect\n")
+    rows, n = ["concern_id,raised_at,service,category,subject_group,reviewed_at"], 0
+    for service, count in Q3_BY_SERVICE.items():
+        for i in range(count):
+            day = f"2023-{10 + i % 3}-{1 + i % 28:02}"
+            rows.append(f"C{n:04},{day} 09:00,{service},{('Neglect', 'Self-Neglect')[i % 2]},adult,{day} 10:00")
+            n += 1
+    (src / "concerns.csv").write_text("\n".join(rows) + "\n")
+    report = load_folder(src, folder / "t.duckdb")
+    assert report.ok, report.text()
+    return store.open_read_only(folder / "t.duckdb")
+
+
+def q3_by_service(pub) -> pd.DataFrame:
     frame = pub.tables["concerns_by_service"]
-    frame = frame[frame["time_key"] == "2023-24 Q3"]
+    return frame[frame["time_key"] == "2023-24 Q3"]
+
+
+def test_threshold_is_configurable(tmp_path):
+    con = _small_counts_store(tmp_path)
+    try:
+        at_5, pub = pub_module.build(con), pub_module.build(con, threshold=10)
+    finally:
+        con.close()
+    assert pub.manifest["threshold"] == 10
+    frame = q3_by_service(pub)
     shown = frame.loc[~frame["concerns_suppressed"], "concerns"]
     assert not shown.between(1, 10).any()
     assert frame["concerns_suppressed"].sum() > 0
+    assert frame.set_index("service").loc["Planning", "concerns_suppressed"]
+    # at the default threshold the same store hides Housing's 3 and shows Planning's 9: the threshold hid the 9
+    frame = q3_by_service(at_5).set_index("service")
+    assert frame.loc["Housing", "concerns_suppressed"] and not frame.loc["Planning", "concerns_suppressed"]
+    assert frame.loc["Planning", "concerns"] == 9
 
 
 # --- publishing safely ---------------------------------------------------------------------------------
