@@ -234,6 +234,21 @@ def assert_overview_trends(at: AppTest) -> None:
     assert "**Process limits (the usual range)**" in words and "**Special cause**" in words
 
 
+def test_a_rerun_sends_the_same_charts_without_building_them_again(monkeypatch):
+    """A page's rerun draws the same figures (read back from Streamlit's cache): each of its charts is sent from
+    the spec made the first time, none is built again, and what is sent is the same."""
+    from sg_data.chart_plan import ChartPlan
+
+    at = open_page("overview", "2023-24")
+    first = [c.proto.spec for c in at.get("vega_lite_chart")]
+    built = []
+    real = ChartPlan.altair
+    monkeypatch.setattr(ChartPlan, "altair", lambda plan: built.append(plan) or real(plan))
+    at.run()
+    assert len(first) == 7 and [c.proto.spec for c in at.get("vega_lite_chart")] == first
+    assert built == []
+
+
 def test_overview_opens_with_trends_and_their_limits():
     at = open_page("overview", "2023-24")
     assert_overview_trends(at)
