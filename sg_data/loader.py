@@ -30,8 +30,7 @@ from .contract import KINDS, LOAD_ORDER, Kind
 from .profiles import Loaded, ProfileError
 from .reading import FileRejected, ReadFile, kind_of, read_export
 from .rules import (DATE_SHAPES, DUPLICATE_RULE_CODE, DateForms, date_groups_sql, date_order_sql, duplicate_message,
-                    identity_hits,
-                    parse_sql, rules_for, shape_of, us_order_message)
+                    identity_hits, parse_sql, rules_for, shape_of, us_order_message)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -223,7 +222,7 @@ def _isolated(con: duckdb.DuckDBPyConnection, path: Path, kind: Kind, progress: 
     return FileReport(path.name, kind.name, "rejected", message=message)
 
 
-WORK_TABLES = ("_scan", "_cells", "_skips", "_raw", "_parsed", "_typed", "_broken", "_rules", "_flags", "_good")
+WORK_TABLES = ("_scan", "_cells", "_skips", "_raw", "_parsed", "_broken", "_rules", "_flags", "_good")
 
 
 def _drop_work_tables(con) -> None:
@@ -300,13 +299,9 @@ def _apply(con: duckdb.DuckDBPyConnection, read: ReadFile, sha: str, progress: P
     kind = read.kind
     name = read.path.name
     forms = _date_forms(con, kind, name)
-    parsed = {f.name: _stored(f, parse_sql(f, forms.get(f.name))) for f in kind.fields}
-    # a column stored as read is kept once, in `_typed`, and named twice by the view `_parsed`
-    typed = ", ".join(f"{sql} as {name}" for name, sql in parsed.items() if sql != f"r_{name}")
-    con.execute(f"create or replace temp table _typed as select *{', ' + typed if typed else ''} from _raw")
-    con.execute("drop table _raw")
-    same = ", ".join(f"r_{name} as {name}" for name, sql in parsed.items() if sql == f"r_{name}")
-    con.execute(f"create or replace temp view _parsed as select *{', ' + same if same else ''} from _typed")
+    # each value is typed where it is used (the rules, then the store) rather than copied into a typed table
+    typed = ", ".join(f"{_stored(f, parse_sql(f, forms.get(f.name)))} as {f.name}" for f in kind.fields)
+    con.execute(f"create or replace temp view _parsed as select *, {typed} from _raw")
 
     rules = rules_for(kind)
     load_id = con.execute("select nextval('load_seq')").fetchone()[0]
@@ -315,17 +310,20 @@ def _apply(con: duckdb.DuckDBPyConnection, read: ReadFile, sha: str, progress: P
                 [v for i, r in enumerate(rules) for v in (i, r.column, r.code, r.message)]
                 + [len(rules), ", ".join(kind.row_key), DUPLICATE_RULE_CODE, duplicate_message(kind)])
     # the identity patterns once per distinct free-text value, then every rule in one pass over the file:
-    # each row's list of the rules it breaks
+    # each row's list of the rules it breaks. A column none of whose values breaks an identity rule needs neither
+    # its join nor those rules.
     hits = identity_hits(kind)
     for _, fill, _ in hits:
         con.execute(fill)
-    bad = [f"coalesce(({r.bad_sql}), false)" for r in rules]
+    joins = {table: join for table, _, join in hits
+             if con.execute(f"select exists (select 1 from {table} where len(hits) > 0)").fetchone()[0]}
+    bad = {i: f"coalesce(({r.bad_sql}), false)" for i, r in enumerate(rules) if not r.table or r.table in joins}
     con.execute(f"""
         create or replace temp table _broken as
         select _line as line, _part as part, unnest(list_filter([{', '.join(f'case when {b} then {i} end'
-                                                                          for i, b in enumerate(bad))}],
+                                                                          for i, b in bad.items())}],
                                                          lambda x: x is not null)) as k
-        from _parsed {' '.join(join for _, _, join in hits)} where {' or '.join(bad)}""")
+        from _parsed {' '.join(joins.values())} where {' or '.join(bad.values())}""")
     for table, _, _ in hits:
         con.execute(f"drop table {table}")
     typed_key = ", ".join(kind.row_key)

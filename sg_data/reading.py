@@ -106,6 +106,14 @@ def _nl_sql(width: int) -> str:
                       f"else 0 end)" for i in range(width))
 
 
+def _trimmed_sql(width: int, edged: set[int]) -> str:
+    """Each cell without the white space around it, and NULL for an empty one. Only the columns in `edged` (those
+    with a value that starts or ends with white space) are trimmed, and in them only such values: DuckDB's trim
+    is costly over millions of cells."""
+    return ", ".join(f"case when {_edged(f'c{i}')} then nullif(trim(c{i}, '{WHITESPACE}'), '') else c{i} end as c{i}"
+                     if i in edged else f"c{i}" for i in range(width))
+
+
 def _record_line(path: Path, record: int, delimiter: str = ",") -> int:
     """The file line a record (1-based, as DuckDB counts them) starts on, for an error message."""
     with open(path, encoding="utf-8-sig", newline="") as fh:
@@ -156,7 +164,10 @@ def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, name: str, work: Path)
                                      "fix that row and export again.") from None
     else:
         raise FileRejected(name, "is not a well-formed CSV file: its rows have ever more columns.")
-    records, embedded = con.execute(f"select count(*), coalesce(sum({_nl_sql(width)}), 0) from _scan").fetchone()
+    # one pass over the cells: the records, the line breaks inside quoted values, and the columns to trim
+    edged = ", ".join(f"coalesce(bool_or({_edged(f'c{i}')}), false)" for i in range(width))
+    records, embedded, *edges = con.execute(
+        f"select count(*), coalesce(sum({_nl_sql(width)}), 0), {edged} from _scan").fetchone()
     skips = _skipped_empty_lines(con, dec.empty_lines, width, int(embedded))
     # Every physical line is a record's first line, a line inside a quoted value, or an empty line DuckDB skips.
     if records > dec.lines:
@@ -170,7 +181,7 @@ def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, name: str, work: Path)
             f"({int(embedded):,} more lines inside quoted values, {len(skips):,} empty). Most likely a \" quote on "
             f"line {last:,} is never closed and swallows the lines after it. Nothing from it is stored; "
             "fix the quote and export again.")
-    _number_lines(con, width, int(embedded), skips)
+    _number_lines(con, width, int(embedded), skips, {i for i, edged in enumerate(edges) if edged})
     return dec.encoding, delimiter, width, {"records": int(records) + len(skips), "skips": skips}
 
 
@@ -199,10 +210,10 @@ def _skipped_empty_lines(con, empty_lines, width: int, embedded: int) -> list[in
     return out
 
 
-def _number_lines(con, width: int, embedded: int, skips: list[int]) -> None:
-    """`_cells`: the scanned records with the file line each starts on."""
-    base = ("_rec + coalesce(sum(" + _nl_sql(width) + ") over (order by _rec rows between unbounded preceding "
-            "and 1 preceding), 0)") if embedded else "_rec"
+def _number_lines(con, width: int, embedded: int, skips: list[int], edged: set[int]) -> None:
+    """`_cells`: the scanned records, trimmed, with the file line each starts on."""
+    base = ("cast(_rec + coalesce(sum(" + _nl_sql(width) + ") over (order by _rec rows between unbounded preceding "
+            "and 1 preceding), 0) as bigint)") if embedded else "_rec"
     if skips:
         # skips[k - 1] is the k-th skipped line: a record at or after its position has k lines skipped before it
         last_k = {p: k for k, p in enumerate(skips, start=1)}
@@ -210,20 +221,20 @@ def _number_lines(con, width: int, embedded: int, skips: list[int]) -> None:
                     {"p": list(last_k), "k": list(last_k.values())})
         con.execute(f"""
             create or replace temp table _cells as
-            select c._rec, c._base + coalesce(s.k, 0) as _line, {_cells_sql(width)}
+            select c._rec, c._base + coalesce(s.k, 0) as _line, {_trimmed_sql(width, edged)}
             from (select *, {base} as _base from _scan) c asof left join _skips s on c._base >= s.p""")
         con.execute("drop table _skips")
-    elif embedded:
-        con.execute(f"create or replace temp table _cells as select _rec, {base} as _line, {_cells_sql(width)} "
-                    "from _scan")
-    else:  # every record is one line: its line is its number
+    elif embedded or edged:
+        con.execute(f"create or replace temp table _cells as select _rec, {base} as _line, "
+                    f"{_trimmed_sql(width, edged)} from _scan")
+    else:  # every record is one line, its line its number, and no cell to trim
         con.execute("alter table _scan rename to _cells")
         return
     con.execute("drop table _scan")
 
 
 def _scan_sheet(con, ws, title: str, name: str) -> int:
-    """Stream one sheet into `_cells`; returns the width."""
+    """Stream one sheet into `_cells`, each cell trimmed as `_trimmed_sql` trims a CSV's; returns the width."""
     import pyarrow as pa
 
     width = 1
@@ -237,7 +248,8 @@ def _scan_sheet(con, ws, title: str, name: str) -> int:
             return
         cols = {"_rec": pa.array(lines, pa.int64()), "_line": pa.array(lines, pa.int64())}
         for i in range(width):
-            cols[f"c{i}"] = pa.array([r[i] if i < len(r) and r[i] != "" else None for r in batch], pa.string())
+            cols[f"c{i}"] = pa.array([(r[i].strip(WHITESPACE) or None) if i < len(r) else None for r in batch],
+                                     pa.string())
         con.register("_batch", pa.table(cols))
         try:
             if not created:
@@ -282,7 +294,7 @@ def read_export(con: duckdb.DuckDBPyConnection, path: Path, kind: Kind | None = 
     with tempfile.TemporaryDirectory(dir=work) as tmp:
         read.encoding, read.delimiter, width, counts = _scan_csv(con, path, name, Path(tmp))
     _start_raw(con, kind)
-    _map_part(con, read, width, None, counts["records"], counts["skips"])
+    _map_part(con, read, width, None, counts["records"], counts["skips"], only_part=True)
     _finish(con, read)
     return read
 
@@ -370,8 +382,11 @@ def _edged(cell: str) -> str:
 
 
 def _map_part(con, read: ReadFile, width: int, part: str | None, records: int, skips: list[int],
-              optional: bool = False) -> bool:
-    """Find the header in `_cells`, map its columns and append the rows below it to `_raw`."""
+              optional: bool = False, only_part: bool = False) -> bool:
+    """Find the header in `_cells`, map its columns and append the rows below it to `_raw`.
+
+    For a file's `only_part` read without a profile in the long form, `_raw` becomes a view of `_cells` instead:
+    every cell is read in place rather than copied."""
     kind, name = read.kind, read.path.name
     top = _top(con, width)
     header_at = _find_header(top, kind) if read.profile is None else find_header(read.profile, top)
@@ -381,11 +396,9 @@ def _map_part(con, read: ReadFile, width: int, part: str | None, records: int, s
         _missing_header(con, read)
     header = top[header_at]
     header_rec = con.execute(f"select _rec from _cells order by _rec limit 1 offset {header_at}").fetchone()[0]
-    # trim only a value that starts or ends with white space: DuckDB's trim is costly over millions of cells
-    trimmed = [f"nullif(case when {_edged(f'c{i}')} then trim(c{i}, '{WHITESPACE}') else c{i} end, '')"
-               for i in range(width)]
-    body = (f"(select * from (select _line, {', '.join(f'{t} as t{i}' for i, t in enumerate(trimmed))} from _cells "
-            f"where _rec > {header_rec}) where {' or '.join(f't{i} is not null' for i in range(width))})")
+    # the cells are trimmed already, and an empty one is NULL
+    body = (f"(select _line, {', '.join(f'c{i} as t{i}' for i in range(width))} from _cells "
+            f"where _rec > {header_rec} and ({' or '.join(f'c{i} is not null' for i in range(width))}))")
 
     if read.profile is not None:
         return _map_profiled(con, read, header, header_rec, body, part, records, skips)
@@ -440,6 +453,13 @@ def _map_part(con, read: ReadFile, width: int, part: str | None, records: int, s
         nonblank_rows = con.execute(f"select count(*) from {body}").fetchone()[0]
         con.execute(f"insert into _raw select * from ({' union all '.join(selects)}) order by 1, "
                     f"{2 + kind.field_names.index('question_id') + 1}", params)
+    elif only_part:
+        by_field = {t: i for i, t in mapped.items()}
+        cols = ", ".join(f"t{by_field[f.name]} as r_{f.name}" if f.name in by_field
+                         else f"cast(null as varchar) as r_{f.name}" for f in kind.fields)
+        con.execute("drop table _raw")
+        con.execute(f"create temp view _raw as select _line, cast(null as varchar) as _part, {cols} from {body}")
+        nonblank_rows = con.execute("select count(*) from _raw").fetchone()[0]
     else:
         by_field = {t: i for i, t in mapped.items()}
         cols = ", ".join(f"t{by_field[f.name]}" if f.name in by_field else "null" for f in kind.fields)
@@ -479,4 +499,5 @@ def _map_profiled(con, read: ReadFile, header: list[str], header_rec: int, body:
 
 
 def _finish(con, read: ReadFile) -> None:
-    con.execute("drop table if exists _cells")
+    if not con.execute("select count(*) from duckdb_views() where temporary and view_name = '_raw'").fetchone()[0]:
+        con.execute("drop table if exists _cells")  # else `_raw` reads it; the loader drops both when done

@@ -50,6 +50,7 @@ class Rule:
     column: str
     message: str
     bad_sql: str  # true for a row that breaks the rule; sees raw columns `r_<field>` and typed `<field>`
+    table: str = ""  # the work table joined beside the row that `bad_sql` also reads, if any
 
 
 @dataclass(frozen=True)
@@ -242,8 +243,8 @@ def identity_rules(kind: Kind) -> list[Rule]:
     from . import identity
 
     codes = list(identity.default_screener().patterns)
-    return [Rule(rule, f.name, identity.message(rule), f"list_contains({hits_table(f)}.hits, '{rule}')")
-            for f in free_text(kind) for rule in codes]
+    return [Rule(rule, f.name, identity.message(rule), f"list_contains({hits_table(f)}.hits, '{rule}')",
+                 hits_table(f)) for f in free_text(kind) for rule in codes]
 
 
 def rules_for(kind: Kind, today: dt.date | None = None) -> list[Rule]:
