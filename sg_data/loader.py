@@ -317,7 +317,8 @@ def _apply(con: duckdb.DuckDBPyConnection, read: ReadFile, sha: str, progress: P
         con.execute(fill)
     joins = {table: join for table, _, join in hits
              if con.execute(f"select exists (select 1 from {table} where len(hits) > 0)").fetchone()[0]}
-    bad = {i: f"coalesce(({r.bad_sql}), false)" for i, r in enumerate(rules) if not r.table or r.table in joins}
+    # a rule that is NULL for a row (a comparison with a blank) is not broken: neither `where` nor `case` takes NULL
+    bad = {i: f"({r.bad_sql})" for i, r in enumerate(rules) if not r.table or r.table in joins}
     con.execute(f"""
         create or replace temp table _broken as
         select _line as line, _part as part, unnest(list_filter([{', '.join(f'case when {b} then {i} end'
