@@ -273,21 +273,38 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, kind: Kind | None = No
     return report
 
 
+#: the rows a date column's formats are first looked for in (`_date_forms`)
+DATE_SAMPLE_ROWS = 50_000
+
+
 def _date_forms(con, kind: Kind, name: str) -> dict[str, DateForms]:
-    """Each date column's formats, found once for the file; a month-first column rejects the file."""
+    """Each date column's formats, found once for the file; a month-first column rejects the file.
+
+    The formats are looked for in the column's first rows, and kept if every value of the column reads by them;
+    else (a value of another shape, one that is not a date, or one month first) they are found over the whole
+    column. Kept, they are the whole column's formats, and no value has a second number over 12: a value with a
+    / reads only by a day-first format, whose month is at most 12."""
     dated = [f for f in kind.fields if f.type in ("timestamp", "date")]
     if not dated:
         return {}
     forms = {}
     for f in dated:
-        groups = con.execute(date_groups_sql(f)).fetchall()
-        formats = sorted({DATE_SHAPES[shape] for value, _ in groups if (shape := shape_of(value)) in DATE_SHAPES})
-        if any("/" in x for x in formats):
-            us_line, day_first = con.execute(f"select {date_order_sql(f)} from _raw").fetchone()
-            if us_line is not None:
-                raise FileRejected(name, us_order_message(f, us_line, bool(day_first)))
+        formats = _formats(con, date_groups_sql(f, DATE_SAMPLE_ROWS))
+        unread = con.execute(f"select count(*) from _raw where r_{f.name} is not null "
+                             f"and {parse_sql(f, DateForms(formats))} is null").fetchone()[0]
+        if unread:
+            formats = _formats(con, date_groups_sql(f))
+            if any("/" in x for x in formats):
+                us_line, day_first = con.execute(f"select {date_order_sql(f)} from _raw").fetchone()
+                if us_line is not None:
+                    raise FileRejected(name, us_order_message(f, us_line, bool(day_first)))
         forms[f.name] = DateForms(tuple(formats))
     return forms
+
+
+def _formats(con, groups_sql: str) -> tuple[str, ...]:
+    groups = con.execute(groups_sql).fetchall()
+    return tuple(sorted({DATE_SHAPES[shape] for value, _ in groups if (shape := shape_of(value)) in DATE_SHAPES}))
 
 
 def _stored(f, sql: str) -> str:
