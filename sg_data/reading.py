@@ -165,9 +165,12 @@ def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, name: str, work: Path)
     else:
         raise FileRejected(name, "is not a well-formed CSV file: its rows have ever more columns.")
     # one pass over the cells: the records, the line breaks inside quoted values, and the columns to trim
-    edged = ", ".join(f"coalesce(bool_or({_edged(f'c{i}')}), false)" for i in range(width))
-    records, embedded, *edges = con.execute(
-        f"select count(*), coalesce(sum({_nl_sql(width)}), 0), {edged} from _scan").fetchone()
+    # (only the white space the file holds is looked for, and line breaks only where a value can be quoted)
+    present = "".join(c for c, mark in ((" ", b" "), ("\t", b"\t"), ("\r", b"\r"), ("\n", b'"'), ("\u00a0", b"\xa0"))
+                      if mark == b" " or mark in dec.marks)
+    edged = ", ".join(f"coalesce(bool_or({_edged(f'c{i}', present)}), false)" for i in range(width))
+    breaks = f"coalesce(sum({_nl_sql(width)}), 0)" if b'"' in dec.marks else "0"
+    records, embedded, *edges = con.execute(f"select count(*), {breaks}, {edged} from _scan").fetchone()
     skips = _skipped_empty_lines(con, dec.empty_lines, width, int(embedded))
     # Every physical line is a record's first line, a line inside a quoted value, or an empty line DuckDB skips.
     if records > dec.lines:
@@ -374,11 +377,13 @@ def _missing_header(con, read: ReadFile, titles: list[str] | None = None) -> Non
         + f" for a {kind.name} export (header looked for in the first {HEADER_SEARCH_ROWS} rows{where}).")
 
 
-def _edged(cell: str) -> str:
+def _edged(cell: str, present: str = WHITESPACE) -> str:
     """True for every value that starts or ends with white space (and for the empty value), by bytes: a value
-    starting with a byte below '!' (the ASCII white space), else with a no-break space, or ending with either."""
-    ends = " or ".join(f"ends_with({cell}, chr({ord(c)}))" for c in WHITESPACE)
-    return f"{cell} < '!' or starts_with({cell}, chr(160)) or {ends}"
+    starting with a byte below '!' (the ASCII white space), else with a no-break space, or ending with either.
+    Only the white space in `present` (what the file may hold) is looked for at the end."""
+    starts = f" or starts_with({cell}, chr(160))" if "\u00a0" in present else ""
+    ends = "".join(f" or ends_with({cell}, chr({ord(c)}))" for c in present)
+    return f"{cell} < '!'{starts}{ends}"
 
 
 def _map_part(con, read: ReadFile, width: int, part: str | None, records: int, skips: list[int],
