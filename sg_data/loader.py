@@ -334,14 +334,15 @@ def _apply(con: duckdb.DuckDBPyConnection, read: ReadFile, sha: str, progress: P
         con.execute(fill)
     joins = {table: join for table, _, join in hits
              if con.execute(f"select exists (select 1 from {table} where len(hits) > 0)").fetchone()[0]}
-    # a rule that is NULL for a row (a comparison with a blank) is not broken: neither `where` nor `case` takes NULL
+    # A rule that is NULL for a row (a comparison with a blank) is not broken. A row that breaks none has an empty
+    # list, which unnests to no row: with no filter, each typed value is parsed once per row, not once per rule.
     bad = {i: f"({r.bad_sql})" for i, r in enumerate(rules) if not r.table or r.table in joins}
     con.execute(f"""
         create or replace temp table _broken as
         select _line as line, _part as part, unnest(list_filter([{', '.join(f'case when {b} then {i} end'
                                                                           for i, b in bad.items())}],
                                                          lambda x: x is not null)) as k
-        from _parsed {' '.join(joins.values())} where {' or '.join(bad.values())}""")
+        from _parsed {' '.join(joins.values())}""")
     for table, _, _ in hits:
         con.execute(f"drop table {table}")
     typed_key = ", ".join(kind.row_key)
