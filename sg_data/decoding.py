@@ -94,6 +94,19 @@ def _utf16_without_bom(head: bytes) -> str | None:
     return None
 
 
+def utf8_head(path: Path) -> str | None:
+    """The start of a file's text as `decode_file` finds it, if the file starts as UTF-8 (else None), so that a
+    reader may start on the file while `decode_file` checks the rest."""
+    with open(path, "rb") as fh:
+        start = fh.read(CHUNK)
+    if start.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(start[:HEAD]):
+        return None
+    try:
+        return codecs.getincrementaldecoder("utf-8-sig")().decode(start)[:HEAD]
+    except UnicodeDecodeError:
+        return None
+
+
 def decode_file(path: Path, workdir: Path) -> Decoded:
     """Decode `path` in one pass; raise `NotText` for a file that is not text in a known encoding."""
     with open(path, "rb") as fh:

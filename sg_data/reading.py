@@ -2,14 +2,15 @@
 
 Only this module opens export files. A CSV is decoded in one streaming pass
 (`sg_data.decoding`) and read by DuckDB's own CSV reader, strictly and as
-text; a workbook is streamed sheet by sheet (`sg_data.workbook`). Either way
-the cells land in the temp table `_cells` with the file line (or sheet row)
-each record starts on. This module then finds the header, maps aliases,
-drops identity and unknown columns, and writes the temp table `_raw`: one
-text column `r_<field>` per contract field, `_line`, and `_part` (the sheet,
-for a workbook with several). Typing and validation happen set-wise in SQL
-(`sg_data.rules`); every record is counted here so the loader can account
-for each line of the file.
+text (a UTF-8 file while the decoding pass checks it); a workbook is streamed
+sheet by sheet (`sg_data.workbook`). Either way the cells land, trimmed, in
+the temp table `_cells` with the file line (or sheet row) each record starts
+on. This module then finds the header, maps aliases, drops identity and
+unknown columns, and gives `_raw`: one text column `r_<field>` per contract
+field, `_line`, and `_part` (the sheet, for a workbook with several); for a
+CSV read without a profile, a view of `_cells`, else a temp table. Typing
+and validation happen set-wise in SQL (`sg_data.rules`); every record is
+counted here so the loader can account for each line of the file.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import csv
 import io
 import re
 from bisect import bisect_right
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -26,7 +28,7 @@ import duckdb
 
 from .contract import KINDS, Kind, column_for, is_identity, normalise_header
 from .decoding import HEAD as HEAD_CHARS
-from .decoding import NotText, decode_file
+from .decoding import NotText, decode_file, utf8_head
 from .profiles import Profile, fill_raw, find_header, heading_key, missing_headings, unused_headings
 from .workbook import NotAWorkbook, open_workbook, sheet_rows
 
@@ -116,7 +118,7 @@ def _trimmed_sql(width: int, edged: set[int]) -> str:
 
 def _record_line(path: Path, record: int, delimiter: str = ",") -> int:
     """The file line a record (1-based, as DuckDB counts them) starts on, for an error message."""
-    with open(path, encoding="utf-8-sig", newline="") as fh:
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
         reader = csv.reader(fh, delimiter=delimiter)
         line = 1
         try:
@@ -129,13 +131,17 @@ def _record_line(path: Path, record: int, delimiter: str = ",") -> int:
     return line
 
 
-def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, name: str, work: Path) -> tuple[str, str, int, dict]:
+def _decoded(decode, name: str):
     try:
-        dec = decode_file(path, work)
+        return decode()
     except NotText as exc:
         raise FileRejected(name, exc.message) from None
-    delimiter = _sniff_delimiter(dec.head)
-    width = _head_width(dec.head, delimiter)
+
+
+def _read_cells(con: duckdb.DuckDBPyConnection, path: Path, head: str, name: str) -> tuple[str, int]:
+    """Read a UTF-8 CSV file into `_scan` as text, one row per record, numbered; returns its delimiter and width."""
+    delimiter = _sniff_delimiter(head)
+    width = _head_width(head, delimiter)
     for _ in range(6):
         cols = ", ".join(f"'c{i}': 'varchar'" for i in range(width))
         try:
@@ -144,8 +150,8 @@ def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, name: str, work: Path)
                 select _rec, _rec as _line, * exclude (_rec) from (select row_number() over () as _rec, *
                 from read_csv($path, header = false, auto_detect = false,
                     delim = $delim, quote = '"', escape = '"', columns = {{{cols}}}, null_padding = true,
-                    strict_mode = true, parallel = false))""", {"path": str(dec.path), "delim": delimiter})
-            break
+                    strict_mode = true, parallel = false))""", {"path": str(path), "delim": delimiter})
+            return delimiter, width
         except duckdb.InvalidInputException as exc:
             text = str(exc)
             found = re.search(r"Expected Number of Columns: \d+ Found: (\d+)", text)
@@ -153,7 +159,7 @@ def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, name: str, work: Path)
                 width = int(found.group(1))
                 continue
             at = re.search(r"CSV Error on Line: (\d+)", text)
-            line = _record_line(dec.path, int(at.group(1)), delimiter) if at else None
+            line = _record_line(path, int(at.group(1)), delimiter) if at else None
             where = f" at line {line}" if line else ""
             if "unterminated quote" in text:
                 why = (f"a quoted value{where} is not closed properly (an unbalanced \" quote, or text after "
@@ -162,8 +168,30 @@ def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, name: str, work: Path)
                 why = f"a row{where} cannot be read as CSV"
             raise FileRejected(name, f"is not a well-formed CSV file: {why}. Nothing from it is stored; "
                                      "fix that row and export again.") from None
+    raise FileRejected(name, "is not a well-formed CSV file: its rows have ever more columns.")
+
+
+def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, name: str, work: Path) -> tuple[str, str, int, dict]:
+    head = utf8_head(path)
+    if head is None:  # not UTF-8 from its start: decoded (or rejected) first, and its decoded copy read
+        dec = _decoded(lambda: decode_file(path, work), name)
+        delimiter, width = _read_cells(con, dec.path, dec.head, name)
     else:
-        raise FileRejected(name, "is not a well-formed CSV file: its rows have ever more columns.")
+        # DuckDB reads a UTF-8 file while its decoding pass checks the whole of it in another thread; what that
+        # pass finds (not text, or not UTF-8 after all: its decoded copy is read instead) comes before any error
+        # of the read
+        with ThreadPoolExecutor(1) as pool:
+            pending = pool.submit(decode_file, path, work)
+            failed: Exception | None = None
+            try:
+                delimiter, width = _read_cells(con, path, head, name)
+            except Exception as exc:  # noqa: BLE001 - judged once the decoding pass has ended
+                failed = exc
+            dec = _decoded(pending.result, name)
+        if dec.path != path:
+            delimiter, width = _read_cells(con, dec.path, dec.head, name)
+        elif failed is not None:
+            raise failed
     # one pass over the cells: the records, the line breaks inside quoted values, and the columns to trim
     # (only the white space the file holds is looked for, and line breaks only where a value can be quoted)
     present = "".join(c for c, mark in ((" ", b" "), ("\t", b"\t"), ("\r", b"\r"), ("\n", b'"'), ("\u00a0", b"\xa0"))
