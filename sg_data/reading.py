@@ -22,13 +22,13 @@ from bisect import bisect_right
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 import duckdb
 
 from .contract import KINDS, Kind, column_for, is_identity, normalise_header
 from .decoding import HEAD as HEAD_CHARS
-from .decoding import NotText, decode_file, utf8_head
+from .decoding import Decoded, NotText, decode_file, utf8_head
 from .profiles import Profile, fill_raw, find_header, heading_key, missing_headings, unused_headings
 from .workbook import NotAWorkbook, open_workbook, sheet_rows
 
@@ -131,7 +131,8 @@ def _record_line(path: Path, record: int, delimiter: str = ",") -> int:
     return line
 
 
-def _decoded(decode, name: str):
+def _decoded(decode: Callable[[], Decoded], name: str) -> Decoded:
+    """The decoding pass's result, or the file rejected with what it found."""
     try:
         return decode()
     except NotText as exc:
