@@ -20,6 +20,9 @@ HEAD = 1 << 16
 #: bytes Windows-1252 leaves undefined: a file holding one is not Windows-1252 text
 CP1252_UNDEFINED = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 _EMPTY = re.compile(rb"\n\r?(?=\n)")
+#: bytes whose absence from a file rules out some white space at a cell's edge: a tab, a carriage return, a quote
+#: (without one, no value holds a line break), and the last byte of a no-break space (or of another character)
+MARKS = (b"\t", b"\r", b'"', b"\xa0")
 
 
 class NotText(Exception):
@@ -37,6 +40,7 @@ class Decoded:
     lines: int = 0  # physical lines
     empty_lines: array = field(default_factory=lambda: array("q"))  # 1-based numbers of empty lines
     head: str = ""  # the start of the text, for finding the delimiter and the header
+    marks: frozenset = frozenset(MARKS)  # which of MARKS the text holds
 
 
 class _LineCounter:
@@ -48,6 +52,7 @@ class _LineCounter:
         self.carry = b""
         self.started = False
         self.last = b""
+        self.marks: set[bytes] = set()
 
     def feed(self, chunk: bytes) -> None:
         if not chunk:
@@ -66,6 +71,7 @@ class _LineCounter:
             pos = m.start()
             self.empty.append(seen + 2)
         self.newlines += chunk.count(b"\n")
+        self.marks.update(m for m in MARKS if m not in self.marks and m in chunk)
         self.carry = buf[-2:]
         self.last = chunk[-1:]
 
@@ -86,6 +92,19 @@ def _utf16_without_bom(head: bytes) -> str | None:
     if even >= pairs * 0.4 and odd <= pairs * 0.05:
         return "utf-16-be"
     return None
+
+
+def utf8_head(path: Path) -> str | None:
+    """The start of a file's text as `decode_file` finds it, if the file starts as UTF-8 (else None), so that a
+    reader may start on the file while `decode_file` checks the rest."""
+    with open(path, "rb") as fh:
+        start = fh.read(CHUNK)
+    if start.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(start[:HEAD]):
+        return None
+    try:
+        return codecs.getincrementaldecoder("utf-8-sig")().decode(start)[:HEAD]
+    except UnicodeDecodeError:
+        return None
 
 
 def decode_file(path: Path, workdir: Path) -> Decoded:
@@ -127,7 +146,7 @@ def _check_utf8(path: Path, name: str) -> Decoded:
                 size += len(text)
             counter.feed(chunk)
         decoder.decode(b"", final=True)
-    return Decoded(path, name, counter.lines, counter.empty, "".join(head)[:HEAD])
+    return Decoded(path, name, counter.lines, counter.empty, "".join(head)[:HEAD], frozenset(counter.marks))
 
 
 def _transcode(path: Path, workdir: Path, codec: str, name: str) -> Decoded:
@@ -166,4 +185,4 @@ def _transcode(path: Path, workdir: Path, codec: str, name: str) -> Decoded:
             data = tail.encode("utf-8")
             counter.feed(data)
             dst.write(data)
-    return Decoded(out, name, counter.lines, counter.empty, "".join(head)[:HEAD])
+    return Decoded(out, name, counter.lines, counter.empty, "".join(head)[:HEAD], frozenset(counter.marks))

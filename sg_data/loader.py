@@ -30,8 +30,7 @@ from .contract import KINDS, LOAD_ORDER, Kind
 from .profiles import Loaded, ProfileError
 from .reading import FileRejected, ReadFile, kind_of, read_export
 from .rules import (DATE_SHAPES, DUPLICATE_RULE_CODE, DateForms, date_groups_sql, date_order_sql, duplicate_message,
-                    identity_hits,
-                    parse_sql, rules_for, shape_of, us_order_message)
+                    identity_hits, parse_sql, rules_for, shape_of, us_order_message)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -223,7 +222,7 @@ def _isolated(con: duckdb.DuckDBPyConnection, path: Path, kind: Kind, progress: 
     return FileReport(path.name, kind.name, "rejected", message=message)
 
 
-WORK_TABLES = ("_scan", "_cells", "_skips", "_raw", "_parsed", "_typed", "_broken", "_rules", "_flags", "_good")
+WORK_TABLES = ("_scan", "_cells", "_skips", "_raw", "_parsed", "_broken", "_rules", "_flags", "_good")
 
 
 def _drop_work_tables(con) -> None:
@@ -274,21 +273,38 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, kind: Kind | None = No
     return report
 
 
+#: the rows a date column's formats are first looked for in (`_date_forms`)
+DATE_SAMPLE_ROWS = 50_000
+
+
 def _date_forms(con, kind: Kind, name: str) -> dict[str, DateForms]:
-    """Each date column's formats, found once for the file; a month-first column rejects the file."""
+    """Each date column's formats, found once for the file; a month-first column rejects the file.
+
+    The formats are looked for in the column's first rows, and kept if every value of the column reads by them;
+    else (a value of another shape, one that is not a date, or one month first) they are found over the whole
+    column. Kept, they are the whole column's formats, and no value has a second number over 12: a value with a
+    / reads only by a day-first format, whose month is at most 12."""
     dated = [f for f in kind.fields if f.type in ("timestamp", "date")]
     if not dated:
         return {}
     forms = {}
     for f in dated:
-        groups = con.execute(date_groups_sql(f)).fetchall()
-        formats = sorted({DATE_SHAPES[shape] for value, _ in groups if (shape := shape_of(value)) in DATE_SHAPES})
-        if any("/" in x for x in formats):
-            us_line, day_first = con.execute(f"select {date_order_sql(f)} from _raw").fetchone()
-            if us_line is not None:
-                raise FileRejected(name, us_order_message(f, us_line, bool(day_first)))
+        formats = _formats(con, date_groups_sql(f, DATE_SAMPLE_ROWS))
+        unread = con.execute(f"select count(*) from _raw where r_{f.name} is not null "
+                             f"and {parse_sql(f, DateForms(formats))} is null").fetchone()[0]
+        if unread:
+            formats = _formats(con, date_groups_sql(f))
+            if any("/" in x for x in formats):
+                us_line, day_first = con.execute(f"select {date_order_sql(f)} from _raw").fetchone()
+                if us_line is not None:
+                    raise FileRejected(name, us_order_message(f, us_line, bool(day_first)))
         forms[f.name] = DateForms(tuple(formats))
     return forms
+
+
+def _formats(con, groups_sql: str) -> tuple[str, ...]:
+    groups = con.execute(groups_sql).fetchall()
+    return tuple(sorted({DATE_SHAPES[shape] for value, _ in groups if (shape := shape_of(value)) in DATE_SHAPES}))
 
 
 def _stored(f, sql: str) -> str:
@@ -300,13 +316,9 @@ def _apply(con: duckdb.DuckDBPyConnection, read: ReadFile, sha: str, progress: P
     kind = read.kind
     name = read.path.name
     forms = _date_forms(con, kind, name)
-    parsed = {f.name: _stored(f, parse_sql(f, forms.get(f.name))) for f in kind.fields}
-    # a column stored as read is kept once, in `_typed`, and named twice by the view `_parsed`
-    typed = ", ".join(f"{sql} as {name}" for name, sql in parsed.items() if sql != f"r_{name}")
-    con.execute(f"create or replace temp table _typed as select *{', ' + typed if typed else ''} from _raw")
-    con.execute("drop table _raw")
-    same = ", ".join(f"r_{name} as {name}" for name, sql in parsed.items() if sql == f"r_{name}")
-    con.execute(f"create or replace temp view _parsed as select *{', ' + same if same else ''} from _typed")
+    # each value is typed where it is used (the rules, then the store) rather than copied into a typed table
+    typed = ", ".join(f"{_stored(f, parse_sql(f, forms.get(f.name)))} as {f.name}" for f in kind.fields)
+    con.execute(f"create or replace temp view _parsed as select *, {typed} from _raw")
 
     rules = rules_for(kind)
     load_id = con.execute("select nextval('load_seq')").fetchone()[0]
@@ -315,17 +327,22 @@ def _apply(con: duckdb.DuckDBPyConnection, read: ReadFile, sha: str, progress: P
                 [v for i, r in enumerate(rules) for v in (i, r.column, r.code, r.message)]
                 + [len(rules), ", ".join(kind.row_key), DUPLICATE_RULE_CODE, duplicate_message(kind)])
     # the identity patterns once per distinct free-text value, then every rule in one pass over the file:
-    # each row's list of the rules it breaks
+    # each row's list of the rules it breaks. A column none of whose values breaks an identity rule needs neither
+    # its join nor those rules.
     hits = identity_hits(kind)
     for _, fill, _ in hits:
         con.execute(fill)
-    bad = [f"coalesce(({r.bad_sql}), false)" for r in rules]
+    joins = {table: join for table, _, join in hits
+             if con.execute(f"select exists (select 1 from {table} where len(hits) > 0)").fetchone()[0]}
+    # A rule that is NULL for a row (a comparison with a blank) is not broken. A row that breaks none has an empty
+    # list, which unnests to no row: with no filter, each typed value is parsed once per row, not once per rule.
+    bad = {i: f"({r.bad_sql})" for i, r in enumerate(rules) if not r.table or r.table in joins}
     con.execute(f"""
         create or replace temp table _broken as
         select _line as line, _part as part, unnest(list_filter([{', '.join(f'case when {b} then {i} end'
-                                                                          for i, b in enumerate(bad))}],
+                                                                          for i, b in bad.items())}],
                                                          lambda x: x is not null)) as k
-        from _parsed {' '.join(join for _, _, join in hits)} where {' or '.join(bad)}""")
+        from _parsed {' '.join(joins.values())}""")
     for table, _, _ in hits:
         con.execute(f"drop table {table}")
     typed_key = ", ".join(kind.row_key)

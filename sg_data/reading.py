@@ -2,14 +2,15 @@
 
 Only this module opens export files. A CSV is decoded in one streaming pass
 (`sg_data.decoding`) and read by DuckDB's own CSV reader, strictly and as
-text; a workbook is streamed sheet by sheet (`sg_data.workbook`). Either way
-the cells land in the temp table `_cells` with the file line (or sheet row)
-each record starts on. This module then finds the header, maps aliases,
-drops identity and unknown columns, and writes the temp table `_raw`: one
-text column `r_<field>` per contract field, `_line`, and `_part` (the sheet,
-for a workbook with several). Typing and validation happen set-wise in SQL
-(`sg_data.rules`); every record is counted here so the loader can account
-for each line of the file.
+text (a UTF-8 file while the decoding pass checks it); a workbook is streamed
+sheet by sheet (`sg_data.workbook`). Either way the cells land, trimmed, in
+the temp table `_cells` with the file line (or sheet row) each record starts
+on. This module then finds the header, maps aliases, drops identity and
+unknown columns, and gives `_raw`: one text column `r_<field>` per contract
+field, `_line`, and `_part` (the sheet, for a workbook with several); for a
+CSV read without a profile, a view of `_cells`, else a temp table. Typing
+and validation happen set-wise in SQL (`sg_data.rules`); every record is
+counted here so the loader can account for each line of the file.
 """
 
 from __future__ import annotations
@@ -18,15 +19,16 @@ import csv
 import io
 import re
 from bisect import bisect_right
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 import duckdb
 
 from .contract import KINDS, Kind, column_for, is_identity, normalise_header
 from .decoding import HEAD as HEAD_CHARS
-from .decoding import NotText, decode_file
+from .decoding import Decoded, NotText, decode_file, utf8_head
 from .profiles import Profile, fill_raw, find_header, heading_key, missing_headings, unused_headings
 from .workbook import NotAWorkbook, open_workbook, sheet_rows
 
@@ -106,9 +108,17 @@ def _nl_sql(width: int) -> str:
                       f"else 0 end)" for i in range(width))
 
 
+def _trimmed_sql(width: int, edged: set[int]) -> str:
+    """Each cell without the white space around it, and NULL for an empty one. Only the columns in `edged` (those
+    with a value that starts or ends with white space) are trimmed, and in them only such values: DuckDB's trim
+    is costly over millions of cells."""
+    return ", ".join(f"case when {_edged(f'c{i}')} then nullif(trim(c{i}, '{WHITESPACE}'), '') else c{i} end as c{i}"
+                     if i in edged else f"c{i}" for i in range(width))
+
+
 def _record_line(path: Path, record: int, delimiter: str = ",") -> int:
     """The file line a record (1-based, as DuckDB counts them) starts on, for an error message."""
-    with open(path, encoding="utf-8-sig", newline="") as fh:
+    with open(path, encoding="utf-8-sig", errors="replace", newline="") as fh:
         reader = csv.reader(fh, delimiter=delimiter)
         line = 1
         try:
@@ -121,13 +131,18 @@ def _record_line(path: Path, record: int, delimiter: str = ",") -> int:
     return line
 
 
-def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, name: str, work: Path) -> tuple[str, str, int, dict]:
+def _decoded(decode: Callable[[], Decoded], name: str) -> Decoded:
+    """The decoding pass's result, or the file rejected with what it found."""
     try:
-        dec = decode_file(path, work)
+        return decode()
     except NotText as exc:
         raise FileRejected(name, exc.message) from None
-    delimiter = _sniff_delimiter(dec.head)
-    width = _head_width(dec.head, delimiter)
+
+
+def _read_cells(con: duckdb.DuckDBPyConnection, path: Path, head: str, name: str) -> tuple[str, int]:
+    """Read a UTF-8 CSV file into `_scan` as text, one row per record, numbered; returns its delimiter and width."""
+    delimiter = _sniff_delimiter(head)
+    width = _head_width(head, delimiter)
     for _ in range(6):
         cols = ", ".join(f"'c{i}': 'varchar'" for i in range(width))
         try:
@@ -136,8 +151,8 @@ def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, name: str, work: Path)
                 select _rec, _rec as _line, * exclude (_rec) from (select row_number() over () as _rec, *
                 from read_csv($path, header = false, auto_detect = false,
                     delim = $delim, quote = '"', escape = '"', columns = {{{cols}}}, null_padding = true,
-                    strict_mode = true, parallel = false))""", {"path": str(dec.path), "delim": delimiter})
-            break
+                    strict_mode = true, parallel = false))""", {"path": str(path), "delim": delimiter})
+            return delimiter, width
         except duckdb.InvalidInputException as exc:
             text = str(exc)
             found = re.search(r"Expected Number of Columns: \d+ Found: (\d+)", text)
@@ -145,7 +160,7 @@ def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, name: str, work: Path)
                 width = int(found.group(1))
                 continue
             at = re.search(r"CSV Error on Line: (\d+)", text)
-            line = _record_line(dec.path, int(at.group(1)), delimiter) if at else None
+            line = _record_line(path, int(at.group(1)), delimiter) if at else None
             where = f" at line {line}" if line else ""
             if "unterminated quote" in text:
                 why = (f"a quoted value{where} is not closed properly (an unbalanced \" quote, or text after "
@@ -154,9 +169,37 @@ def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, name: str, work: Path)
                 why = f"a row{where} cannot be read as CSV"
             raise FileRejected(name, f"is not a well-formed CSV file: {why}. Nothing from it is stored; "
                                      "fix that row and export again.") from None
+    raise FileRejected(name, "is not a well-formed CSV file: its rows have ever more columns.")
+
+
+def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, name: str, work: Path) -> tuple[str, str, int, dict]:
+    head = utf8_head(path)
+    if head is None:  # not UTF-8 from its start: decoded (or rejected) first, and its decoded copy read
+        dec = _decoded(lambda: decode_file(path, work), name)
+        delimiter, width = _read_cells(con, dec.path, dec.head, name)
     else:
-        raise FileRejected(name, "is not a well-formed CSV file: its rows have ever more columns.")
-    records, embedded = con.execute(f"select count(*), coalesce(sum({_nl_sql(width)}), 0) from _scan").fetchone()
+        # DuckDB reads a UTF-8 file while its decoding pass checks the whole of it in another thread; what that
+        # pass finds (not text, or not UTF-8 after all: its decoded copy is read instead) comes before any error
+        # of the read
+        with ThreadPoolExecutor(1) as pool:
+            pending = pool.submit(decode_file, path, work)
+            failed: Exception | None = None
+            try:
+                delimiter, width = _read_cells(con, path, head, name)
+            except Exception as exc:  # noqa: BLE001 - judged once the decoding pass has ended
+                failed = exc
+            dec = _decoded(pending.result, name)
+        if dec.path != path:
+            delimiter, width = _read_cells(con, dec.path, dec.head, name)
+        elif failed is not None:
+            raise failed
+    # one pass over the cells: the records, the line breaks inside quoted values, and the columns to trim
+    # (only the white space the file holds is looked for, and line breaks only where a value can be quoted)
+    present = "".join(c for c, mark in ((" ", b" "), ("\t", b"\t"), ("\r", b"\r"), ("\n", b'"'), ("\u00a0", b"\xa0"))
+                      if mark == b" " or mark in dec.marks)
+    edged = ", ".join(f"coalesce(bool_or({_edged(f'c{i}', present)}), false)" for i in range(width))
+    breaks = f"coalesce(sum({_nl_sql(width)}), 0)" if b'"' in dec.marks else "0"
+    records, embedded, *edges = con.execute(f"select count(*), {breaks}, {edged} from _scan").fetchone()
     skips = _skipped_empty_lines(con, dec.empty_lines, width, int(embedded))
     # Every physical line is a record's first line, a line inside a quoted value, or an empty line DuckDB skips.
     if records > dec.lines:
@@ -170,7 +213,7 @@ def _scan_csv(con: duckdb.DuckDBPyConnection, path: Path, name: str, work: Path)
             f"({int(embedded):,} more lines inside quoted values, {len(skips):,} empty). Most likely a \" quote on "
             f"line {last:,} is never closed and swallows the lines after it. Nothing from it is stored; "
             "fix the quote and export again.")
-    _number_lines(con, width, int(embedded), skips)
+    _number_lines(con, width, int(embedded), skips, {i for i, edged in enumerate(edges) if edged})
     return dec.encoding, delimiter, width, {"records": int(records) + len(skips), "skips": skips}
 
 
@@ -199,10 +242,10 @@ def _skipped_empty_lines(con, empty_lines, width: int, embedded: int) -> list[in
     return out
 
 
-def _number_lines(con, width: int, embedded: int, skips: list[int]) -> None:
-    """`_cells`: the scanned records with the file line each starts on."""
-    base = ("_rec + coalesce(sum(" + _nl_sql(width) + ") over (order by _rec rows between unbounded preceding "
-            "and 1 preceding), 0)") if embedded else "_rec"
+def _number_lines(con, width: int, embedded: int, skips: list[int], edged: set[int]) -> None:
+    """`_cells`: the scanned records, trimmed, with the file line each starts on."""
+    base = ("cast(_rec + coalesce(sum(" + _nl_sql(width) + ") over (order by _rec rows between unbounded preceding "
+            "and 1 preceding), 0) as bigint)") if embedded else "_rec"
     if skips:
         # skips[k - 1] is the k-th skipped line: a record at or after its position has k lines skipped before it
         last_k = {p: k for k, p in enumerate(skips, start=1)}
@@ -210,20 +253,20 @@ def _number_lines(con, width: int, embedded: int, skips: list[int]) -> None:
                     {"p": list(last_k), "k": list(last_k.values())})
         con.execute(f"""
             create or replace temp table _cells as
-            select c._rec, c._base + coalesce(s.k, 0) as _line, {_cells_sql(width)}
+            select c._rec, c._base + coalesce(s.k, 0) as _line, {_trimmed_sql(width, edged)}
             from (select *, {base} as _base from _scan) c asof left join _skips s on c._base >= s.p""")
         con.execute("drop table _skips")
-    elif embedded:
-        con.execute(f"create or replace temp table _cells as select _rec, {base} as _line, {_cells_sql(width)} "
-                    "from _scan")
-    else:  # every record is one line: its line is its number
+    elif embedded or edged:
+        con.execute(f"create or replace temp table _cells as select _rec, {base} as _line, "
+                    f"{_trimmed_sql(width, edged)} from _scan")
+    else:  # every record is one line, its line its number, and no cell to trim
         con.execute("alter table _scan rename to _cells")
         return
     con.execute("drop table _scan")
 
 
 def _scan_sheet(con, ws, title: str, name: str) -> int:
-    """Stream one sheet into `_cells`; returns the width."""
+    """Stream one sheet into `_cells`, each cell trimmed as `_trimmed_sql` trims a CSV's; returns the width."""
     import pyarrow as pa
 
     width = 1
@@ -237,7 +280,8 @@ def _scan_sheet(con, ws, title: str, name: str) -> int:
             return
         cols = {"_rec": pa.array(lines, pa.int64()), "_line": pa.array(lines, pa.int64())}
         for i in range(width):
-            cols[f"c{i}"] = pa.array([r[i] if i < len(r) and r[i] != "" else None for r in batch], pa.string())
+            cols[f"c{i}"] = pa.array([(r[i].strip(WHITESPACE) or None) if i < len(r) else None for r in batch],
+                                     pa.string())
         con.register("_batch", pa.table(cols))
         try:
             if not created:
@@ -282,7 +326,7 @@ def read_export(con: duckdb.DuckDBPyConnection, path: Path, kind: Kind | None = 
     with tempfile.TemporaryDirectory(dir=work) as tmp:
         read.encoding, read.delimiter, width, counts = _scan_csv(con, path, name, Path(tmp))
     _start_raw(con, kind)
-    _map_part(con, read, width, None, counts["records"], counts["skips"])
+    _map_part(con, read, width, None, counts["records"], counts["skips"], only_part=True)
     _finish(con, read)
     return read
 
@@ -362,16 +406,21 @@ def _missing_header(con, read: ReadFile, titles: list[str] | None = None) -> Non
         + f" for a {kind.name} export (header looked for in the first {HEADER_SEARCH_ROWS} rows{where}).")
 
 
-def _edged(cell: str) -> str:
+def _edged(cell: str, present: str = WHITESPACE) -> str:
     """True for every value that starts or ends with white space (and for the empty value), by bytes: a value
-    starting with a byte below '!' (the ASCII white space), else with a no-break space, or ending with either."""
-    ends = " or ".join(f"ends_with({cell}, chr({ord(c)}))" for c in WHITESPACE)
-    return f"{cell} < '!' or starts_with({cell}, chr(160)) or {ends}"
+    starting with a byte below '!' (the ASCII white space), else with a no-break space, or ending with either.
+    Only the white space in `present` (what the file may hold) is looked for at the end."""
+    starts = f" or starts_with({cell}, chr(160))" if "\u00a0" in present else ""
+    ends = "".join(f" or ends_with({cell}, chr({ord(c)}))" for c in present)
+    return f"{cell} < '!'{starts}{ends}"
 
 
 def _map_part(con, read: ReadFile, width: int, part: str | None, records: int, skips: list[int],
-              optional: bool = False) -> bool:
-    """Find the header in `_cells`, map its columns and append the rows below it to `_raw`."""
+              optional: bool = False, only_part: bool = False) -> bool:
+    """Find the header in `_cells`, map its columns and append the rows below it to `_raw`.
+
+    For a file's `only_part` read without a profile in the long form, `_raw` becomes a view of `_cells` instead:
+    every cell is read in place rather than copied."""
     kind, name = read.kind, read.path.name
     top = _top(con, width)
     header_at = _find_header(top, kind) if read.profile is None else find_header(read.profile, top)
@@ -381,11 +430,9 @@ def _map_part(con, read: ReadFile, width: int, part: str | None, records: int, s
         _missing_header(con, read)
     header = top[header_at]
     header_rec = con.execute(f"select _rec from _cells order by _rec limit 1 offset {header_at}").fetchone()[0]
-    # trim only a value that starts or ends with white space: DuckDB's trim is costly over millions of cells
-    trimmed = [f"nullif(case when {_edged(f'c{i}')} then trim(c{i}, '{WHITESPACE}') else c{i} end, '')"
-               for i in range(width)]
-    body = (f"(select * from (select _line, {', '.join(f'{t} as t{i}' for i, t in enumerate(trimmed))} from _cells "
-            f"where _rec > {header_rec}) where {' or '.join(f't{i} is not null' for i in range(width))})")
+    # the cells are trimmed already, and an empty one is NULL
+    body = (f"(select _line, {', '.join(f'c{i} as t{i}' for i in range(width))} from _cells "
+            f"where _rec > {header_rec} and ({' or '.join(f'c{i} is not null' for i in range(width))}))")
 
     if read.profile is not None:
         return _map_profiled(con, read, header, header_rec, body, part, records, skips)
@@ -440,6 +487,13 @@ def _map_part(con, read: ReadFile, width: int, part: str | None, records: int, s
         nonblank_rows = con.execute(f"select count(*) from {body}").fetchone()[0]
         con.execute(f"insert into _raw select * from ({' union all '.join(selects)}) order by 1, "
                     f"{2 + kind.field_names.index('question_id') + 1}", params)
+    elif only_part:
+        by_field = {t: i for i, t in mapped.items()}
+        cols = ", ".join(f"t{by_field[f.name]} as r_{f.name}" if f.name in by_field
+                         else f"cast(null as varchar) as r_{f.name}" for f in kind.fields)
+        con.execute("drop table _raw")
+        con.execute(f"create temp view _raw as select _line, cast(null as varchar) as _part, {cols} from {body}")
+        nonblank_rows = con.execute("select count(*) from _raw").fetchone()[0]
     else:
         by_field = {t: i for i, t in mapped.items()}
         cols = ", ".join(f"t{by_field[f.name]}" if f.name in by_field else "null" for f in kind.fields)
@@ -479,4 +533,5 @@ def _map_profiled(con, read: ReadFile, header: list[str], header_rec: int, body:
 
 
 def _finish(con, read: ReadFile) -> None:
-    con.execute("drop table if exists _cells")
+    if not con.execute("select count(*) from duckdb_views() where temporary and view_name = '_raw'").fetchone()[0]:
+        con.execute("drop table if exists _cells")  # else `_raw` reads it; the loader drops both when done

@@ -50,6 +50,7 @@ class Rule:
     column: str
     message: str
     bad_sql: str  # true for a row that breaks the rule; sees raw columns `r_<field>` and typed `<field>`
+    table: str = ""  # the work table joined beside the row that `bad_sql` also reads, if any
 
 
 @dataclass(frozen=True)
@@ -67,9 +68,9 @@ def _q(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def date_groups_sql(f: Field) -> str:
-    """Over `_raw`: one date column's values grouped so that each group has one shape, with one value of each
-    group (its shape names the group's format). Cheap string functions only; each value is parsed once, later.
+def date_groups_sql(f: Field, rows: int | None = None) -> str:
+    """Over `_raw` (or its first `rows`): one date column's values grouped so that each group has one shape, with
+    one value of each group (its shape names the group's format). Cheap string functions only.
 
     Values made only of digit runs between single separators, of one length, with the first (and for / - :
     the last) position of each separator alike, have one shape: an accepted shape has each of / - : at most
@@ -77,7 +78,8 @@ def date_groups_sql(f: Field) -> str:
     raw = _raw(f)
     key = ", ".join([f"strpos({raw}, '{c}')" for c in "/-: T."]
                     + [f"strpos(reverse({raw}), '{c}')" for c in "/-:"])
-    return (f"select any_value({raw}), count(*) as n from _raw where {raw} is not null "
+    source = f"(select {raw} from _raw limit {int(rows)})" if rows else "_raw"
+    return (f"select any_value({raw}), count(*) as n from {source} where {raw} is not null "
             f"group by length({raw}), regexp_full_match({raw}, '[0-9]+([/ :T.-][0-9]+)*'), {key} "
             "order by n desc limit 500")
 
@@ -242,8 +244,8 @@ def identity_rules(kind: Kind) -> list[Rule]:
     from . import identity
 
     codes = list(identity.default_screener().patterns)
-    return [Rule(rule, f.name, identity.message(rule), f"list_contains({hits_table(f)}.hits, '{rule}')")
-            for f in free_text(kind) for rule in codes]
+    return [Rule(rule, f.name, identity.message(rule), f"list_contains({hits_table(f)}.hits, '{rule}')",
+                 hits_table(f)) for f in free_text(kind) for rule in codes]
 
 
 def rules_for(kind: Kind, today: dt.date | None = None) -> list[Rule]:
