@@ -194,3 +194,46 @@ def test_edge_shapes_of_csv(con, tmp_path):
     ragged = load_text("concerns_ragged.csv", header + b"\nR1,2023-10-04,Housing,Hoarding,extra\n"
                                                        b"R2,2023-10-04,Housing,Hoarding\n")
     assert (ragged.rows_loaded, ragged.dropped_unknown) == (2, ["(blank header, column 5)"])
+
+
+# --- the loader judges a column's dates from its first rows, and the whole file when one does not fit ---------------
+
+def _concerns(path, dates, team=None, encoding="utf-8"):
+    """A concerns export, one row per raised_at value (and its team, where given)."""
+    head = "concern_id,raised_at,service,category" + (",team" if team else "") + "\n"
+    body = "".join(f"C{i:06},{d},Housing,Neglect" + (f",{team[i]}" if team else "") + "\n"
+                   for i, d in enumerate(dates))
+    path.write_bytes((head + body).encode(encoding))
+    return path
+
+
+def test_a_month_first_date_after_the_first_50000_rows_rejects_the_file(con, tmp_path):
+    from sg_data.loader import load_file
+
+    report = load_file(con, _concerns(tmp_path / "concerns.csv", ["03/04/2023 09:15"] * 50_005 + ["12/25/2023 09:15"]))
+    assert report.status == "rejected"
+    assert report.message.startswith("has raised_at dates in US order, month first: line 50007 has a second number "
+                                     "over 12.")
+    assert stored_nothing(con)
+
+
+def test_a_date_written_another_way_after_the_first_50000_rows_is_read(con, tmp_path):
+    from sg_data.loader import load_file
+
+    report = load_file(con, _concerns(tmp_path / "concerns.csv", ["2023-10-04 09:15"] * 50_005 + ["05/10/2023 10:30"]))
+    assert (report.status, report.rows_loaded, report.rows_quarantined) == ("loaded", 50_006, 0)
+    assert rows(con, "select raised_at from concerns where concern_id = 'C050005'") == [(dt.datetime(2023, 10, 5,
+                                                                                                      10, 30),)]
+
+
+def test_a_file_that_stops_being_utf8_after_its_first_megabyte_is_read_as_windows_1252(con, tmp_path):
+    from sg_data.loader import load_file
+
+    n = 30_000  # about 1.4 MB before the one Windows-1252 byte
+    teams = ["North"] * (n - 1) + ["Café outreach"]
+    path = _concerns(tmp_path / "concerns.csv", ["2023-10-04 09:15"] * n, teams, encoding="cp1252")
+    assert path.read_bytes()[:1_000_000].decode("utf-8") and path.stat().st_size > 1_000_000
+    report = load_file(con, path)
+    assert (report.status, report.rows_loaded) == ("loaded", n)
+    assert rows(con, "select team from concerns where concern_id = ?", [f"C{n - 1:06}"]) == [("Café outreach",)]
+    assert rows(con, "select encoding from loads") == [("Windows-1252",)]
