@@ -65,6 +65,9 @@ class Kind:
     row_key: tuple[str, ...]
     #: fields that look like identities but are pseudonymous references and are kept
     extra: dict = field(default_factory=dict)
+    #: the store keeps each load's rows in this order, so that a query for one period reads only the blocks that
+    #: hold it (DuckDB skips a block whose smallest and largest values fall outside the filter)
+    stored_order: tuple[str, ...] = ()
 
     def field(self, name: str) -> Field:
         for f in self.fields:
@@ -112,6 +115,7 @@ CONCERNS = Kind(
     ),
     replace_key=("concern_id",),
     row_key=("concern_id",),
+    stored_order=("raised_at",),
 )
 
 TRAINING = Kind(
@@ -137,6 +141,7 @@ TRAINING = Kind(
     ),
     replace_key=("snapshot_date",),
     row_key=("snapshot_date", "staff_id", "course"),
+    stored_order=("snapshot_date",),
 )
 
 SURVEY_WAVES = Kind(

@@ -391,7 +391,8 @@ def _apply(con: duckdb.DuckDBPyConnection, read: ReadFile, sha: str, progress: P
         replaced = con.execute(
             f"delete from {kind.name} t where exists (select 1 from (select distinct {', '.join(kind.replace_key)} "
             f"from _good) g where {match})").fetchone()[0]
-    loaded = con.execute(f"insert into {kind.name} select {fields}, {load_id} from _good").fetchone()[0]
+    order = f" order by {', '.join(kind.stored_order)}" if kind.stored_order else ""
+    loaded = con.execute(f"insert into {kind.name} select {fields}, {load_id} from _good{order}").fetchone()[0]
     lines_read = con.execute("select count(*) from (select distinct _part, _line from _parsed)").fetchone()[0]
     # without repeated keys, `_good` is `_parsed` less the quarantined lines, all of which are lines of `_parsed`
     lines_loaded = con.execute("select count(*) from (select distinct _part, _line from _good)").fetchone()[0] \

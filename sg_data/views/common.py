@@ -160,6 +160,15 @@ def _sum_or_na(series: pd.Series):
     return pd.NA if series.isna().any() else int(series.sum())
 
 
+def sum_or_hidden(frame: pd.DataFrame, keys: str | list[str], column: str, sort: bool = True) -> pd.Series:
+    """Each group's total of `column` (Int64), or <NA> where one of its parts is hidden: a total of only the parts
+    shown would understate it. `_sum_or_na` per group, set-wise rather than one Python call per group."""
+    values = pd.to_numeric(frame[column], errors="coerce").astype("Int64")
+    grouped = frame[[keys] if isinstance(keys, str) else list(keys)].assign(_v=values, _h=values.isna()) \
+        .groupby(keys, sort=sort)
+    return grouped["_v"].sum().mask(grouped["_h"].any()).rename(column)
+
+
 date_text = present.date
 
 

@@ -19,7 +19,7 @@ from .. import periods, present
 from ..periods import Period, quarter_of
 from ..stats import SUPPRESSED, Share, describe_change
 from .common import (OTHER_CATEGORIES, count_item, covers, first_row, frame_total, grouping_words, in_order, keep,
-                     largest_first, share_item, top_and_other, value, with_flags)
+                     largest_first, share_item, sum_or_hidden, top_and_other, value, with_flags)
 
 TREND_QUARTERS = 12  # three years of quarters: enough to see the season and the direction
 HIDDEN_NOTE = "counts that could identify people are hidden ([c])"
@@ -154,7 +154,7 @@ def service_category(cells: pd.DataFrame, by_service_frame: pd.DataFrame, by_cat
         summary = summary[:-1] + f"; {HIDDEN_NOTE}."
     _, rest = top_and_other(by_category, "category", "concerns")
     drawn = (cells.assign(category=cells["category"].where(~cells["category"].isin(rest), OTHER_CATEGORIES))
-             .groupby(["service", "category"], sort=False)["concerns"].agg(_sum_or_na).reset_index())
+             .pipe(sum_or_hidden, ["service", "category"], "concerns", sort=False).reset_index())
     return drawn, with_flags(cells[["service", "category", "concerns"]], ["concerns"]), summary + grouping_words(rest)
 
 
@@ -168,10 +168,6 @@ def trend_quarters(trend: pd.DataFrame, period: Period) -> list[str]:
         quarters.append(q)
         q = q.previous()
     return [q.label for q in reversed(quarters)]
-
-
-def _sum_or_na(s: pd.Series):
-    return pd.NA if s.isna().any() else s.sum()
 
 
 @dataclass(frozen=True)
@@ -189,8 +185,8 @@ def trend(frame: pd.DataFrame, labels: list[str], series: str, series_name: str)
     window = frame[frame["quarter_label"].isin(labels)]
     if window.empty:
         return None
-    grouped = window.groupby(["quarter_label", series])["concerns"].agg(_sum_or_na).reset_index()
-    sizes = grouped.groupby(series)["concerns"].agg(_sum_or_na).reset_index()
+    grouped = sum_or_hidden(window, ["quarter_label", series], "concerns").reset_index()
+    sizes = sum_or_hidden(grouped, series, "concerns").reset_index()
     bars, rest = top_and_other(sizes, series, "concerns")
     order = (sizes.assign(_n=sizes["concerns"].astype("Float64").fillna(-1))
              .sort_values(["_n", series], ascending=[False, True])[series].tolist())
@@ -199,7 +195,7 @@ def trend(frame: pd.DataFrame, labels: list[str], series: str, series_name: str)
     grouped = full.merge(grouped, how="left", on=["quarter_label", series], indicator=True)
     grouped["concerns"] = grouped["concerns"].astype("Int64").mask(grouped["_merge"] == "left_only", 0)
     grouped = grouped.drop(columns="_merge")
-    quarter_totals = grouped.groupby("quarter_label", sort=False)["concerns"].agg(_sum_or_na)
+    quarter_totals = sum_or_hidden(grouped, "quarter_label", "concerns", sort=False)
     known_totals = quarter_totals.dropna()
     span = f"Over the {len(labels)} quarters from {labels[0]} to {labels[-1]} (all services)"
     known = bars[bars["concerns"].notna()]
