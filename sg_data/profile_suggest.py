@@ -162,7 +162,8 @@ def _pattern(name: str) -> str:
 
 def _sample(path: Path) -> tuple[int, list[str], list[list[str]]]:
     """The header's row number, the headings and up to SAMPLE_ROWS rows below it, trimmed."""
-    from .reading import HEADER_SEARCH_ROWS, WHITESPACE, _scan_csv, _scan_sheet
+    from .csv_cells import WHITESPACE, scan_csv
+    from .reading import HEADER_SEARCH_ROWS, _scan_sheet
 
     con = duckdb.connect()
     try:
@@ -176,7 +177,7 @@ def _sample(path: Path) -> tuple[int, list[str], list[list[str]]]:
                 wb.close()
         else:
             with tempfile.TemporaryDirectory() as tmp:
-                width = _scan_csv(con, path, path.name, Path(tmp))[2]
+                width = scan_csv(con, path, path.name, Path(tmp))[2]
         cols = ", ".join(f"c{i}" for i in range(width))
         rows = con.execute(f"select {cols} from _cells order by _rec limit {HEADER_SEARCH_ROWS + SAMPLE_ROWS}"
                            ).fetchall()
