@@ -23,7 +23,7 @@ from streamlit.elements import vega_charts
 from . import chart_plan, charts, frame as app, glossary, present, safety
 
 DEFINITIONS_PAGE = "pages/definitions.py"
-#: how many charts' specs this server keeps, by content (a few hundred kilobytes at most)
+#: how many charts' specs this server keeps, by content (each a chart's spec and its data as Arrow: kilobytes)
 SPECS_KEPT = 512
 _specs: OrderedDict[bytes, dict] = OrderedDict()
 _specs_lock = threading.Lock()
@@ -149,8 +149,8 @@ def vega_lite(chart) -> dict:
         if spec is not None:
             _specs.move_to_end(key)
     if spec is None:
-        # Streamlit's own conversion (streamlit is pinned; tests/test_charts.py checks the spec is what
-        # st.altair_chart sends)
+        # Streamlit's own conversion, the one st.altair_chart makes (streamlit is pinned; tests/test_charts.py
+        # checks the data goes as Arrow and a spec is made once per content)
         spec = vega_charts._convert_altair_to_vega_lite_spec(_Sent(chart.altair()))
         with _specs_lock:
             _specs[key] = spec

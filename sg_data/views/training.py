@@ -11,7 +11,7 @@ from ..present import is_missing
 from .. import present
 from ..stats import describe_change
 from .common import (_sum_or_na, count_text, first_row, in_order, share_item, share_label, share_of, total, value,
-                     with_flags, with_shares)
+                     sum_or_hidden, with_flags, with_shares)
 
 
 def section(figures, period: Period) -> Optional[dict]:
@@ -80,10 +80,9 @@ def training_trend(trend: pd.DataFrame, services: tuple[str, ...] = ()) -> pd.Da
                            "in_date", "required")
     data = trend if not services else trend[trend["service"].isin(services)]
     data = data.assign(group=staff_or_councillors(data))
-    out = (data.groupby(["snapshot_date", "group"], as_index=False)
-           .agg(in_date=("in_date", _sum_or_na), required=("required", _sum_or_na)))
-    out["in_date"] = out["in_date"].astype("Int64")
-    out["required"] = out["required"].astype("Int64")
+    keys = ["snapshot_date", "group"]
+    out = pd.concat([sum_or_hidden(data, keys, "in_date"), sum_or_hidden(data, keys, "required")], axis=1) \
+        .reset_index()
     out["snapshot"] = pd.to_datetime(out["snapshot_date"]).dt.strftime("%Y-%m-%d")
     out = out.sort_values(["snapshot_date", "group"], ascending=[True, False]).reset_index(drop=True)
     return with_shares(out[cols], "in_date", "required")
