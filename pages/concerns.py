@@ -4,7 +4,7 @@ frame()
 
 import streamlit as st  # noqa: E402
 
-from sg_data import charts, frame as app, present, ui, views  # noqa: E402
+from sg_data import ahead, charts, frame as app, present, ui, views  # noqa: E402
 
 vm = views.concerns
 BREAKDOWNS = {"Council category": "category", "Statutory category": "statutory_category"}
@@ -43,6 +43,8 @@ else:  # not st.stop(): under AppTest the run after a stopped run lost the sideb
                                                      f"Concerns raised by service, {period.label}", "Concerns",
                                                      category_title="Service")),
                    summary, table, f"concerns by service {period.label}")
+    for later in ("concerns_by_quarter_category", "concerns_per_100_staff", "concerns_by_referral"):
+        ahead.get(later, period)  # worked out while the charts before them are drawn
 
     st.header("Categories by service")
     cells = vm.keep(figs.get("concerns_by_service_category", period), f.services)

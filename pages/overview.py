@@ -4,12 +4,11 @@ frame()
 
 import streamlit as st  # noqa: E402
 
-from sg_data import charts, frame as app, narrative, ui, views  # noqa: E402
+from sg_data import ahead, charts, frame as app, narrative, ui, views  # noqa: E402
 from sg_data.stats import NOT_AVAILABLE, describe_change  # noqa: E402
 
 f = app.filters()
-brief = app.brief(f.period)
-before = app.brief(f.comparison)
+trend_target = app.published_target() or 24  # a publication holds its figures at one target only
 
 st.title(f"Safeguarding at a glance: {f.period.label}")
 st.caption(f"{f.dates}, compared with {f.comparison.label} "
@@ -20,19 +19,24 @@ if f.services:
 
 
 st.header("Trends with their limits")
-trend_target = app.published_target() or 24  # a publication holds its figures at one target only
 quarters = app.get("timeliness_by_quarter", f.period, trend_target)
 as_of = app.coverage().get("as_of")
-for trend in (views.trends.concerns(quarters, f.period, as_of),
-              views.trends.within_target(quarters, f.period, as_of, trend_target)):
+for drawn, trend in enumerate((views.trends.concerns(quarters, f.period, as_of),
+                               views.trends.within_target(quarters, f.period, as_of, trend_target))):
     if trend is None:
         st.info(f"No quarter up to {f.period.label} had ended by the as-of date, so there is no trend to show.")
         break
     st.subheader(trend.title)
     ui.chart_block(charts.xmr_chart(trend.drawn, trend.title, trend.y_title, trend.percent), trend.summary,
                    trend.table, trend.name, caption=trend.caption)
+    if drawn == 0:  # the headline figures are worked out while the second trend is drawn
+        ahead.brief(f.period)
+        ahead.brief(f.comparison)
 ui.definition("process_limits")
 ui.definition("special_cause")
+
+brief = app.brief(f.period)
+before = app.brief(f.comparison)
 
 
 def _change(now: dict | None, prior: dict | None) -> str | None:

@@ -1,11 +1,10 @@
 -- overdue_concerns
 -- grain: one row per concern raised in the period, not reviewed, and past the review target at $as_of (officer view only: row level)
 -- params: $start_date, $end_date, $as_of, $target_hours
--- reads: stg_concerns
-with concerns as (
-    select * from stg_concerns
-    where raised_at >= $start_date and raised_at < $end_date + interval 1 day
-        and reviewed_at is null
+-- reads: int_clocked_concerns
+with overdue as (
+    select * from int_clocked_concerns
+    where review_status = 'overdue_unreviewed'
 ),
 
 final as (
@@ -15,8 +14,7 @@ final as (
         service,
         category,
         round(date_diff('second', raised_at, $as_of::timestamp) / 3600.0, 1) as hours_waiting
-    from concerns
-    where date_diff('second', raised_at, $as_of::timestamp) / 3600.0 > $target_hours
+    from overdue
 )
 
 select * from final

@@ -1,23 +1,9 @@
 -- review_timeliness_by_dimension
 -- grain: one row per financial quarter, one per service, and one for the whole period (dimension = quarter | service | all)
 -- params: $start_date, $end_date, $as_of, $target_hours
--- reads: stg_concerns
-with concerns as (
-    select * from stg_concerns
-    where raised_at >= $start_date and raised_at < $end_date + interval 1 day
-),
-
-clocked as (
-    select
-        *,
-        case
-            when reviewed_at is not null and hours_to_review <= $target_hours then 'within_target'
-            when reviewed_at is not null then 'late'
-            -- still inside the target: too recent to know, in neither bucket
-            when date_diff('second', raised_at, $as_of::timestamp) / 3600.0 <= $target_hours then 'clock_running'
-            else 'overdue_unreviewed'
-        end as review_status
-    from concerns
+-- reads: int_clocked_concerns
+with clocked as (
+    select * from int_clocked_concerns
 ),
 
 grouped as (

@@ -109,10 +109,7 @@ class StoreFigures:
             cov = self.coverage()
             if cov["first"] is None:
                 return pd.DataFrame()
-            frame = catalog.officer_frame(self.con, t, self._history(period, cov), options)
-            if name == "timeliness_by_quarter":
-                frame = frame[frame["dimension"] == "quarter"].reset_index(drop=True)
-            return frame
+            return catalog.officer_frame(self.con, t, self._history(period, cov), options)
         frame = catalog.officer_frame(self.con, t, period, options)
         if name == "outcomes":
             frame = frame[frame["period"] == period.financial_year.label].reset_index(drop=True)

@@ -377,15 +377,20 @@ def _pages():
             for stem, title, icon in PAGES if officer or stem not in OFFICER_PAGES]
 
 
-def navigation():
-    """Declared navigation and the shared sidebar; returns the page to run."""
+def _declared():
+    """Sign-in, then the declared navigation for this user; returns the page to run."""
     # An emoji favicon is drawn in the browser; a ":material/...:" one is fetched from fonts.gstatic.com,
     # a request to a third party from every visitor (and none at all on an offline network).
     st.set_page_config(page_title="Safeguarding trends", page_icon="🛡️", layout="wide")
     from . import access
 
     st.session_state[_ROLE] = access.gate(settings())  # sign-in, every run: a refused user sees nothing else
-    page = st.navigation(_pages(), expanded=True)  # every page one click away: no "View more" to find
+    return st.navigation(_pages(), expanded=True)  # every page one click away: no "View more" to find
+
+
+def navigation():
+    """Declared navigation and the shared sidebar; returns the page to run."""
+    page = _declared()
     connection()
     st.html(_CSS)
     _sidebar()
@@ -454,11 +459,11 @@ def frame() -> None:
     """The first statement of every page file (see the module docstring)."""
     if st.session_state.get(_IN_FRAME):
         return
-    navigation()
     if not st.session_state.get(_RERUN_TRIED):
+        _declared()  # enough to switch discovery off: the rerun draws the sidebar, once
         st.session_state[_RERUN_TRIED] = True
         st.rerun()
-    # reached only where there is no dashboard.py to rerun into (AppTest of one page file)
+    navigation()  # reached only where there is no dashboard.py to rerun into (AppTest of one page file)
 
 
 def as_of_text() -> str:

@@ -3,13 +3,16 @@
 Each file opens with a header stating its grain, its parameters and what it
 reads. Parameters are named (`$start_date`) and passed as a dict; the runner
 checks that the parameters given are exactly the ones the header declares.
-`stg_*` and `dim_*` files are views the store holds; the rest are marts.
+`stg_*` and `dim_*` files are views the store holds; `int_*` files hold a rule
+that several marts share (dbt's ephemeral models): a mart that reads one has it
+written in as its first CTE, with the same named parameters, so the rule is
+written once and every mart runs it as its own; the rest are marts.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,6 +21,7 @@ import pandas as pd
 
 QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
 _PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+VIEWS, SHARED = ("stg_", "dim_"), "int_"
 
 
 @dataclass(frozen=True)
@@ -30,7 +34,12 @@ class Query:
 
     @property
     def is_view(self) -> bool:
-        return self.name.startswith(("stg_", "dim_"))
+        return self.name.startswith(VIEWS)
+
+    @property
+    def is_shared(self) -> bool:
+        """A rule written into the marts that read it (`int_*`), not a view or a mart of its own."""
+        return self.name.startswith(SHARED)
 
     def used_params(self) -> set[str]:
         body = "\n".join(line for line in self.sql.splitlines() if not line.lstrip().startswith("--"))
@@ -63,7 +72,21 @@ def get(name: str) -> Query:
     path = QUERY_DIR / f"{name}.sql"
     if not path.exists():
         raise KeyError(f"no query named {name} in {QUERY_DIR}")
-    return parse(path)
+    return _inlined(parse(path))
+
+
+def _inlined(query: Query) -> Query:
+    """`query` with each shared rule it reads (`int_*`) written in as a CTE of that name, before its own."""
+    shared = [get(name) for name in query.reads if name.startswith(SHARED)]
+    if not shared:
+        return query
+    lines = query.sql.splitlines()
+    start = next(i for i, line in enumerate(lines) if not line.startswith("--"))
+    body = "\n".join(lines[start:]).lstrip()
+    if not body.lower().startswith("with "):
+        raise ValueError(f"query {query.name} reads {shared[0].name}, so it must open with a WITH clause")
+    ctes = ",\n\n".join(f"{q.name} as (\n{q.sql}\n)" for q in shared)
+    return replace(query, sql="\n".join(lines[:start]) + f"\nwith {ctes},\n\n" + body[len("with "):])
 
 
 def all_queries() -> list[Query]:
@@ -78,7 +101,11 @@ def run(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -
         raise ValueError(f"query {name} takes {sorted(query.params)}, was given {sorted(params)}")
     cur = con.cursor()
     try:
-        return cur.execute(query.sql, params or None).df()
+        cur.execute(query.sql, params or None)
+        frame = cur.df()
+        if frame.empty:  # DuckDB gives an empty result's text columns as objects, a full one's as str
+            frame = frame.astype({d[0]: "str" for d in cur.description if d[1] == "VARCHAR"})
+        return frame
     finally:
         cur.close()
 

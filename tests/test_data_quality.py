@@ -70,6 +70,8 @@ KEYS: dict[str, tuple[str, ...]] = {
     "quarantine_rows": ("load_id", "line", "rule"),
     "review_hours_distribution": ("band",),
     "review_timeliness_by_dimension": ("dimension", "value"),
+    "review_timeliness_by_quarter": ("value",),
+    "int_clocked_concerns": ("concern_id",),
     "self_assessment_ratings": ("year", "framework", "standard_id"),
     "self_assessment_share_by_year": ("year", "framework", "rating"),
     "service_list": ("service",),
@@ -223,6 +225,17 @@ from parts as p join whole as w using (measure)
 where p.n <> w.n
 union all
 select 'all', 'rows', count(*), 1 from review_timeliness_by_dimension where dimension = 'all' having count(*) <> 1
+"""
+
+TIMELINESS_QUARTERS = """
+with trend as (select * exclude (dimension) from review_timeliness_by_quarter),
+quarters as (
+    select * exclude (dimension, median_hours_to_review, p90_hours_to_review) from review_timeliness_by_dimension
+    where dimension = 'quarter'
+)
+(select 'only in the trend' as side, * from (select * from trend except all select * from quarters))
+union all
+(select 'only in the quarter rows', * from (select * from quarters except all select * from trend))
 """
 
 CONCERN_TOTALS = """
@@ -407,6 +420,8 @@ STAGING = {
 PERIOD_CHECKS = {
     "timeliness buckets add up to raised": (TIMELINESS_ROWS, ("review_timeliness_by_dimension",)),
     "by-service and by-quarter rows add up to all": (TIMELINESS_PARTS, ("review_timeliness_by_dimension",)),
+    "the trend's quarters are the quarter rows": (TIMELINESS_QUARTERS, (
+        "review_timeliness_by_quarter", "review_timeliness_by_dimension")),
     "every split of the concerns adds up to the same total": (CONCERN_TOTALS, (
         "concerns_by_service", "concerns_by_category", "concerns_by_service_category", "concerns_by_referral",
         "concerns_by_quarter_category", "review_timeliness_by_dimension",
@@ -528,3 +543,21 @@ def test_timeliness_identity_catches_a_mutated_boundary(sample_con):
     # MC-000777 (2023-04-04, Q1) and MC-000968 (2023-12-27, Q3) were reviewed at exactly 24 hours
     assert set(caught.loc[caught["dimension"] == "quarter", "value"]) == {"2023-24 Q1", "2023-24 Q3"}
     assert "all" in set(caught["dimension"])
+
+
+def test_the_trends_quarters_check_catches_a_mart_that_drifts(sample_con):
+    """A copy of the trend's mart that counts only the reviews within target as reviewed differs from the quarter
+    rows exactly in the quarters that hold a late review."""
+    sql = queries.get("review_timeliness_by_quarter").sql
+    right = "within_target + late as reviewed"
+    assert right in sql
+    marts = ("review_timeliness_by_quarter", "review_timeliness_by_dimension")
+    fy = parse("2023-24")
+    assert bad_rows(sample_con, TIMELINESS_QUARTERS, fy, marts).empty
+    drifted = {"review_timeliness_by_quarter": sql.replace(right, "within_target as reviewed")}
+    caught = bad_rows(sample_con, TIMELINESS_QUARTERS, fy, marts, drifted)
+    late = bad_rows(sample_con, "select value from review_timeliness_by_dimension "
+                                "where dimension = 'quarter' and late > 0", fy, ("review_timeliness_by_dimension",))
+    assert len(late) >= 2
+    for side in ("only in the trend", "only in the quarter rows"):
+        assert sorted(caught.loc[caught["side"] == side, "value"]) == sorted(late["value"])

@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import re
 
+import duckdb
 import pytest
 
 from sg_data import briefing, periods, queries, views
@@ -258,8 +259,40 @@ def test_every_mart_is_used_by_the_package():
 
     code = "".join(p.read_text() for p in (pathlib.Path(queries.__file__).parent).glob("*.py"))
     for q in queries.all_queries():
-        if not q.is_view:
+        if not q.is_view and not q.is_shared:
             assert re.search(rf"['\"]{q.name}['\"]", code), f"query {q.name} is not used"
+
+
+def test_a_shared_rule_is_written_into_each_mart_that_reads_it_and_read_by_one():
+    """int_clocked_concerns states the review rule once: the marts run it as their own first CTE."""
+    shared = [q for q in queries.all_queries() if q.is_shared]
+    assert [q.name for q in shared] == ["int_clocked_concerns"]
+    readers = sorted(q.name for q in queries.all_queries() if "int_clocked_concerns" in q.reads)
+    assert readers == ["overdue_concerns", "review_timeliness_by_dimension", "review_timeliness_by_quarter"]
+    for name in readers:
+        sql = queries.get(name).sql
+        assert sql.count("then 'clock_running'") == 1, name
+        assert sql.startswith(f"-- {name}\n") and "\nwith int_clocked_concerns as (\n-- int_clocked_concerns" in sql
+    # the rule itself is written nowhere else
+    raw = [p.read_text() for p in queries.QUERY_DIR.glob("*.sql")]
+    assert sum("then 'clock_running'" in text for text in raw) == 1
+
+
+def test_a_mart_that_reads_a_shared_rule_must_open_with_a_cte(tmp_path, monkeypatch):
+    (tmp_path / "int_rule.sql").write_text("-- int_rule\n-- grain: one\n-- params: none\n-- reads: stg_concerns\n"
+                                           "select 1 as one\n")
+    (tmp_path / "bad_mart.sql").write_text("-- bad_mart\n-- grain: one\n-- params: none\n-- reads: int_rule\n"
+                                           "select * from int_rule\n")
+    (tmp_path / "good_mart.sql").write_text("-- good_mart\n-- grain: one\n-- params: none\n-- reads: int_rule\n"
+                                            "with r as (select * from int_rule)\nselect * from r\n")
+    monkeypatch.setattr(queries, "QUERY_DIR", tmp_path)
+    queries.get.cache_clear()
+    try:
+        with pytest.raises(ValueError, match="bad_mart reads int_rule, so it must open with a WITH clause"):
+            queries.get("bad_mart")
+        assert duckdb.sql(queries.get("good_mart").sql).fetchall() == [(1,)]
+    finally:
+        queries.get.cache_clear()
 
 
 def test_unknown_parameters_are_refused(con):

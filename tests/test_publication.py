@@ -60,7 +60,7 @@ def brief_counts(obj, path=""):
 
 def people_counts(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     """The rows of a published table whose counts are of people at risk (class 1), not council-wide figures."""
-    if name in ("timeliness", "timeliness_by_quarter"):
+    if name == "timeliness":
         return frame[frame["dimension"] == "service"]
     return frame
 
