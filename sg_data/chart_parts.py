@@ -142,15 +142,15 @@ def reference_rule(value: float, name: str, axis: str, scale: alt.Scale) -> alt.
     enc = alt.X if axis == "x" else alt.Y
     # its description is the rule's text alternative for a screen reader (axe: svg-img-alt)
     rule = alt.Chart(frame).mark_rule(color=REFERENCE_COLOUR, strokeWidth=1.5, strokeDash=[6, 3]).encode(
-        **{axis: enc("_ref:Q", scale=scale)}, description="_ref_label:N", tooltip=alt.Tooltip("_ref_label:N",
-                                                                                              title="Reference"))
+        **{axis: enc("_ref:Q", scale=scale)}, description=alt.Description("_ref_label:N"),
+        tooltip=alt.Tooltip("_ref_label:N", title="Reference"))
     # on a share-by-row chart the name sits at the foot of the plot, clear of the figures written above the rows
-    where = ({"y": alt.value({"expr": "height"}), "align": ABOVE_END, "baseline": "bottom"} if axis == "x"
-             else {"x": alt.value(0), "align": "left", "dy": -4, "baseline": "bottom"})
+    where = ({"y": alt.YValue({"expr": "height"}), "align": ABOVE_END, "baseline": "bottom"} if axis == "x"
+             else {"x": alt.XValue(0), "align": "left", "dy": -4, "baseline": "bottom"})
     text = alt.Chart(frame).mark_text(font=FONT, fontSize=11, color="#0b0c0c", fontWeight="bold",
                                       align=where.pop("align"), baseline=where.pop("baseline"),
                                       **{k: where.pop(k) for k in ("dx", "dy") if k in where}).encode(
-        **{axis: enc("_ref:Q", scale=scale)}, text="_ref_label:N", **where)
+        **{axis: enc("_ref:Q", scale=scale)}, text=alt.Text("_ref_label:N"), **where)
     return rule + text
 
 

@@ -70,7 +70,8 @@ def bar_chart(df: pd.DataFrame, category: str, value: str, title: str, value_tit
         tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip("_label:N", title=value_title)],
     )
     bars = base.mark_bar(color=colour, size=12)
-    text = base.mark_text(align=ABOVE_END, dy=-13, font=FONT, fontSize=12, color="#0b0c0c").encode(text="_label:N")
+    text = base.mark_text(align=ABOVE_END, dy=-13, font=FONT, fontSize=12, color="#0b0c0c").encode(
+        text=alt.Text("_label:N"))
     return _config((bars + text).properties(width=WIDTH, height=height))
 
 
@@ -92,7 +93,7 @@ def heatmap(df: pd.DataFrame, x: str, y: str, value: str, title: str, value_titl
         color=alt.Color("_fill:Q", title=value_title, scale=alt.Scale(scheme="blues"),
                         legend=alt.Legend(direction="horizontal")))  # a short bar, not a column of the page's height
     text = base.mark_text(font=FONT, fontSize=11).encode(
-        text="_label:N", color=alt.condition("datum._dark", alt.value("white"), alt.value("#0b0c0c")))
+        text=alt.Text("_label:N"), color=alt.ColorValue("#0b0c0c", condition={"test": "datum._dark", "value": "white"}))
     return _config((rect + text).properties(width=max(WIDTH, 48 * len(x_order)), height=max(120, 24 * len(y_order))))
 
 
@@ -136,13 +137,13 @@ def share_chart(df: pd.DataFrame, category: str, title: str, share: str = "share
     base = alt.Chart(data, title=title).encode(**enc)
     rule = base.mark_rule(strokeWidth=2).encode(
         x=alt.X(f"{low}:Q", title=axis_title("Share (with 95% confidence interval)"), scale=scale,
-                axis=alt.Axis(format="%")), x2=f"{high}:Q")
+                axis=alt.Axis(format="%")), x2=alt.X2(f"{high}:Q"))
     point = base.mark_point(filled=True, size=70, shape="diamond").encode(
         x=alt.X(f"{share}:Q", scale=scale),
         tooltip=[alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{label}:N", title="Figure")]
         + ([alt.Tooltip(f"{series}:N")] if series else []))
     text = base.mark_text(align="left", dx=4, dy=-13, font=FONT, fontSize=11, color="#0b0c0c").encode(
-        x=alt.value(0), text=f"{label}:N")
+        x=alt.XValue(0), text=alt.Text(f"{label}:N"))
     layers = [rule, point, text] + ([reference_rule(*reference, "x", scale)] if reference else [])
     n = len(order) * (data[series].nunique() if series else 1)
     return _config(alt.layer(*layers).properties(width=WIDTH, height=max(80, ROW * n)))
@@ -201,15 +202,15 @@ def histogram(df: pd.DataFrame, band: str, value: str, title: str, value_title: 
         tooltip=[alt.Tooltip(f"{band}:N"), alt.Tooltip("_label:N", title=value_title)],
     )
     bars = base.mark_bar(color=GSS_PALETTE[0])
-    text = base.mark_text(dy=-6, font=FONT, fontSize=11).encode(text="_label:N")
+    text = base.mark_text(dy=-6, font=FONT, fontSize=11).encode(text=alt.Text("_label:N"))
     layers = [bars, text]
     if target:
         at = base.transform_filter(alt.FieldEqualPredicate(field=band, equal=target[0])).encode(
             x=alt.X(f"{band}:N", sort=order, bandPosition=1))
-        layers += [at.mark_rule(color=REFERENCE_COLOUR, strokeWidth=1.5, strokeDash=[6, 3]).encode(y=alt.value(0),
-                                                                                                 y2=alt.value(260)),
+        layers += [at.mark_rule(color=REFERENCE_COLOUR, strokeWidth=1.5, strokeDash=[6, 3]).encode(y=alt.YValue(0),
+                                                                                                 y2=alt.Y2Value(260)),
                    at.mark_text(align="left", baseline="top", dx=4, font=FONT, fontSize=11, fontWeight="bold",
-                                color="#0b0c0c", text=target[1]).encode(y=alt.value(0))]
+                                color="#0b0c0c", text=target[1]).encode(y=alt.YValue(0))]
     return _config(alt.layer(*layers).properties(width=WIDTH, height=260))
 
 
@@ -230,10 +231,11 @@ def share_trend(df: pd.DataFrame, x: str, title: str, share: str = "share", low:
     xs = alt.X(f"{x}:N", sort=order, title=x_title or x.replace("_", " ").capitalize(), axis=alt.Axis(labelAngle=-40))
     ys = alt.Y(f"{share}:Q", title=y_title, scale=scale, axis=alt.Axis(format="%"))
     base = alt.Chart(data, title=title).encode(x=xs)
-    band = base.mark_area(opacity=0.25, color=GSS_PALETTE[0]).encode(y=alt.Y(f"{low}:Q", scale=scale), y2=f"{high}:Q")
+    band = base.mark_area(opacity=0.25, color=GSS_PALETTE[0]).encode(y=alt.Y(f"{low}:Q", scale=scale),
+                                                                      y2=alt.Y2(f"{high}:Q"))
     line = base.mark_line(color=GSS_PALETTE[0], point=alt.OverlayMarkDef(size=60, filled=True)).encode(
         y=ys, tooltip=[alt.Tooltip(f"{x}:N", title=x_title or x), alt.Tooltip(f"{label}:N", title="Figure")])
-    text = base.mark_text(dy=-10, font=FONT, fontSize=11, color="#0b0c0c").encode(y=ys, text=f"{label}:N")
+    text = base.mark_text(dy=-10, font=FONT, fontSize=11, color="#0b0c0c").encode(y=ys, text=alt.Text(f"{label}:N"))
     layers = [band, line, text] + ([reference_rule(*reference, "y", scale)] if reference else [])
     return _config(alt.layer(*layers).properties(width=WIDTH, height=300))
 
@@ -268,7 +270,7 @@ def share_points(df: pd.DataFrame, category: str, title: str, share: str = "shar
     x_scale = alt.Scale(domain=domain, nice=False)
     rule = base.mark_rule(strokeWidth=2, color=GSS_PALETTE[0]).encode(
         x=alt.X(f"{low}:Q", title=axis_title(value_title), scale=x_scale, axis=alt.Axis(format="%")),
-        x2=f"{high}:Q")
+        x2=alt.X2(f"{high}:Q"))
     point_enc = {"x": alt.X(f"{share}:Q", scale=x_scale),
                  "tooltip": [alt.Tooltip(f"{category}:N"), alt.Tooltip(f"{label}:N", title="Figure")]
                  + ([alt.Tooltip(f"{series}:N")] if series else [])}
@@ -277,7 +279,7 @@ def share_points(df: pd.DataFrame, category: str, title: str, share: str = "shar
                                        scale=alt.Scale(range=SERIES_SHAPES), title=series.replace("_", " ").capitalize())
     point = base.mark_point(filled=True, size=80, color=GSS_PALETTE[0], opacity=1).encode(**point_enc)
     text = base.mark_text(align="left", dx=4, dy=-13, font=FONT, fontSize=11, color="#0b0c0c").encode(
-        x=alt.value(0), text=f"{label}:N")
+        x=alt.XValue(0), text=alt.Text(f"{label}:N"))
     n = len(order) * (data[series].nunique() if series else 1)
     layers = [rule, point, text] + ([reference_rule(*reference, "x", x_scale)] if reference else [])
     return _config(alt.layer(*layers).properties(width=WIDTH, height=max(40, ROW * n)))
@@ -316,7 +318,7 @@ def share_lines(df: pd.DataFrame, x: str, title: str, series: str | None = None,
             tooltip.append(alt.Tooltip(f"{facet}:N"))
     base = alt.Chart().encode(x=x_enc, **extra)
     rule = base.mark_rule(strokeWidth=1.5, opacity=0.7, color=GSS_PALETTE[0]).encode(
-        y=alt.Y(f"{low}:Q", scale=y_scale, title=y_title), y2=f"{high}:Q")
+        y=alt.Y(f"{low}:Q", scale=y_scale, title=y_title), y2=alt.Y2(f"{high}:Q"))
     line = base.mark_line(strokeWidth=1.5, color=GSS_PALETTE[0]).encode(
         y=alt.Y(f"{share}:Q", scale=y_scale, title=y_title, axis=alt.Axis(format="%")))
     point_extra = {}
@@ -326,7 +328,7 @@ def share_lines(df: pd.DataFrame, x: str, title: str, series: str | None = None,
     point = base.mark_point(filled=True, size=70, opacity=1, color=GSS_PALETTE[0]).encode(
         y=alt.Y(f"{share}:Q", scale=y_scale), tooltip=tooltip, **point_extra)
     marker = alt.Chart().transform_filter("datum._na").mark_text(
-        font=FONT, fontSize=11, color="#0b0c0c", dy=-6).encode(x=x_enc, y=alt.datum(domain[0]), text="_c:N")
+        font=FONT, fontSize=11, color="#0b0c0c", dy=-6).encode(x=x_enc, y=alt.YDatum(domain[0]), text=alt.Text("_c:N"))
     parts = [rule, line, point, marker]
     if reference and not facet:
         parts.append(reference_rule(*reference, "y", y_scale))
@@ -378,9 +380,9 @@ def rating_bars(df: pd.DataFrame, y: str, rating: str, count: str, title: str, f
                alt.Tooltip("_text:N", title="Standards")]
     bars = alt.Chart().mark_bar(stroke="white", strokeWidth=1).encode(
         y=y_enc, x=alt.X("_x0:Q", scale=x_scale, title="Share of standards", axis=alt.Axis(format="%")),
-        x2="_x1:Q", color=alt.Color(f"{rating}:N", scale=scale, title="Rating"), tooltip=tooltip)
+        x2=alt.X2("_x1:Q"), color=alt.Color(f"{rating}:N", scale=scale, title="Rating"), tooltip=tooltip)
     text = alt.Chart().mark_text(font=FONT, fontSize=11, align="center").encode(
-        y=y_enc, x=alt.X("_mid:Q", scale=x_scale), text="_text:N", color=alt.Color("_ink:N", scale=None))
+        y=y_enc, x=alt.X("_mid:Q", scale=x_scale), text=alt.Text("_text:N"), color=alt.Color("_ink:N", scale=None))
     layers = alt.layer(bars, text, data=data)
     if facet:
         chart = layers.properties(width=FACET_WIDTH, height=alt.Step(26)).facet(
@@ -424,7 +426,7 @@ def xmr_chart(df: pd.DataFrame, title: str, y_title: str, percent: bool = False)
         tooltip=[alt.Tooltip("quarter:N", title="Quarter"), alt.Tooltip("value:Q", title=y_title, format=fmt),
                  alt.Tooltip("kind:N", title="Variation")])
     marks = base.mark_text(dy=-12, font=FONT, fontSize=11, color="#0b0c0c").encode(
-        y=alt.Y("value:Q", scale=y_scale), text="_mark:N")
+        y=alt.Y("value:Q", scale=y_scale), text=alt.Text("_mark:N"))
     layers = [line, points, marks]
     if data["mean"].notna().any():
         for col, name, dash in (("mean", "Mean", []), ("upper", "Upper limit", [6, 4]),
@@ -434,7 +436,7 @@ def xmr_chart(df: pd.DataFrame, title: str, y_title: str, percent: bool = False)
             label = alt.Chart().transform_filter("datum._first").transform_calculate(
                 _t=f"'{name} ' + format(datum.{col}, '{fmt}')").mark_text(
                 align="left", dy=-7, font=FONT, fontSize=11, color="#0b0c0c").encode(
-                x=x, y=alt.Y(f"{col}:Q", scale=y_scale), text="_t:N")
+                x=x, y=alt.Y(f"{col}:Q", scale=y_scale), text=alt.Text("_t:N"))
             layers = [rule, label] + layers
     chart = alt.layer(*layers, data=data).properties(width=WIDTH, height=300, title=title)
     return _config(chart)
@@ -453,11 +455,11 @@ def funnel_plot(points: pd.DataFrame, curve: pd.DataFrame, rate: float, title: s
     x = alt.X("headcount:Q", title="Headcount (staff)", axis=alt.Axis(format=",.0f"))
     y = alt.Y("rate:Q", title="Concerns per 100 staff")
     limits = alt.Chart(curve).mark_line(color=GSS_PALETTE[4], strokeWidth=1.2).encode(
-        x=x, y=y, detail="side:N",
+        x=x, y=y, detail=alt.Detail("side:N"),
         strokeDash=alt.StrokeDash("limit:N", sort=["95% limits", "99.8% limits"], title="Limits",
                                   scale=alt.Scale(domain=["95% limits", "99.8% limits"], range=[[6, 4], [2, 2]])))
     centre = alt.Chart(pd.DataFrame({"rate": [rate]})).mark_rule(color=GSS_PALETTE[0], strokeWidth=1.5).encode(
-        y="rate:Q")
+        y=alt.Y("rate:Q"))
     dots = alt.Chart(points).mark_point(filled=True, size=90, opacity=1).encode(
         x=x, y=y,
         shape=alt.Shape("verdict:N", sort=verdicts, title="Against the council's rate",
@@ -469,7 +471,7 @@ def funnel_plot(points: pd.DataFrame, curve: pd.DataFrame, rate: float, title: s
                  alt.Tooltip("verdict:N", title="Against the council's rate")])
     names = alt.Chart(points).transform_filter(f"datum.verdict != '{verdicts[0]}'").transform_joinaggregate(
         _most="max(headcount)").transform_calculate(_long="datum.headcount > datum._most / 2").mark_text(
-        align=ABOVE_END, dy=-12, font=FONT, fontSize=11, color="#0b0c0c").encode(x=x, y=y, text="service:N")
+        align=ABOVE_END, dy=-12, font=FONT, fontSize=11, color="#0b0c0c").encode(x=x, y=y, text=alt.Text("service:N"))
     chart = alt.layer(limits, centre, dots, names).properties(width=WIDTH, height=340, title=title)
     return _config(chart)
 
@@ -499,5 +501,5 @@ def sparkline(df: pd.DataFrame, percent: bool = False) -> alt.Chart:
         tooltip=[alt.Tooltip("point:N", title="Period"), alt.Tooltip("label:N", title="Figure"),
                  alt.Tooltip("kind:N", title="Variation")])
     latest = base.transform_filter("datum._last").mark_text(align="left", dx=6, font=FONT, fontSize=11,
-                                                            color="#0b0c0c").encode(text="label:N")
+                                                            color="#0b0c0c").encode(text=alt.Text("label:N"))
     return _config(alt.layer(line, dots, latest, data=data).properties(height=70))

@@ -83,6 +83,20 @@ def concerns_in(db: Path) -> int:
 
 
 @pytest.fixture
+def channel_objects_only(monkeypatch):
+    """Altair reads a channel given as a string or a dict (`text="n:N"`, `x=alt.value(0)`) through `from_dict`,
+    which hashes its whole schema every time: about 10 ms a channel, most of a chart's build before the chart
+    builders gave channel objects (`alt.Text("n:N")`, `alt.XValue(0)`). A test using this fails on any that
+    does not."""
+    import altair.utils.schemapi as schemapi
+
+    def refuse(cls, *args, **kwargs):
+        raise AssertionError(f"{cls.__name__}.from_dict: give Altair a channel object, not a string or a dict")
+
+    monkeypatch.setattr(schemapi.SchemaBase, "from_dict", classmethod(refuse))
+
+
+@pytest.fixture
 def fresh_streamlit_caches():
     """AppTest runs in this process and shares st.cache_data and st.cache_resource between instances."""
     import streamlit as st

@@ -7,6 +7,9 @@ import pytest
 
 from sg_data import chart_parts, charts
 
+#: every chart built here is built from channel objects only (a string or dict costs ~10 ms a channel)
+pytestmark = pytest.mark.usefixtures("channel_objects_only")
+
 
 def spec(chart) -> dict:
     return chart.to_dict()
@@ -244,9 +247,21 @@ def test_the_tests_validate_every_chart_a_page_sends_and_a_server_does_not(monke
 
     from sg_data import ui
 
-    broken = alt.Chart(pd.DataFrame({"a": [1]})).mark_bar().encode(x="a:Q")
+    broken = alt.Chart(pd.DataFrame({"a": [1]})).mark_bar().encode(x=alt.X("a:Q"))
     broken.width = "wide"  # not a width Vega-Lite knows
     with pytest.raises(SchemaValidationError):
         ui.vega_lite(broken)
     monkeypatch.delenv("SG_CHECK_CHARTS")
     assert ui.vega_lite(broken)["width"] == "wide"
+
+
+def test_a_channel_given_as_a_string_or_a_dict_is_refused_here():
+    """The guard every chart test here runs under: the slow way in is caught, the channel object is not."""
+    import altair as alt
+
+    with pytest.raises(AssertionError, match="give Altair a channel object"):
+        alt.Chart().mark_text().encode(text="n:N")
+    with pytest.raises(AssertionError, match="give Altair a channel object"):
+        alt.Chart().mark_text().encode(x=alt.value(0))
+    assert alt.Chart().mark_text().encode(text=alt.Text("n:N"), x=alt.XValue(0)).to_dict()["encoding"] == {
+        "text": {"field": "n", "type": "nominal"}, "x": {"value": 0}}

@@ -6,10 +6,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import pytest
 
 from sg_data import charts, ui
 from sg_data.periods import parse
 from sg_data.views import trends
+
+#: every chart built here is built from channel objects only (a string or dict costs ~10 ms a channel)
+pytestmark = pytest.mark.usefixtures("channel_objects_only")
 
 #: 2019-20 Q1 to 2023-24 Q1, seventeen quarters in order
 QUARTERS = [f"{y}-{(y + 1) % 100:02d} Q{q}" for y in range(2019, 2024) for q in range(1, 5)][:17]

@@ -13,6 +13,9 @@ import pytest
 
 from sg_data import spc
 
+#: every chart built here is built from channel objects only (a string or dict costs ~10 ms a channel)
+pytestmark = pytest.mark.usefixtures("channel_objects_only")
+
 #: random.Random(1).gauss(50, 6) rounded, 24 points: noise that trips no rule
 NOISE = [58, 59, 50, 45, 43, 50, 44, 41, 51, 51, 53, 45, 50, 50, 41, 53, 52, 64, 51, 49, 57, 51, 55, 48]
 #: a spike at index 8 above alternating 10 and 14 (mean 212/16 = 13.25, mean moving range 84/15 = 5.6)
