@@ -12,7 +12,8 @@ all the way down; `None` asks for a table over all time. For a table of
 concerns over all time (by quarter), a page gives its period instead: an
 officer store then reads only the quarters a trend can draw up to that period
 (`HISTORY_QUARTERS`), not every year since the first concern; a publication
-holds them all already.
+holds them all already. The trends' tables are read from the copies each load makes
+(sg_data.precomputed) wherever those are exactly what the query would give.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Callable, Optional
 
 import pandas as pd
 
-from . import catalog, queries
+from . import catalog, precomputed, queries
 from .periods import Period, latest_full_quarter, parse, quarter_of, quarters_between
 
 OFFICER, SCRUTINY = "officer", "scrutiny"
@@ -109,7 +110,9 @@ class StoreFigures:
             cov = self.coverage()
             if cov["first"] is None:
                 return pd.DataFrame()
-            return catalog.officer_frame(self.con, t, self._history(period, cov), options)
+            window = self._history(period, cov)
+            stored = precomputed.read(self.con, name, window, target_hours)
+            return stored if stored is not None else catalog.officer_frame(self.con, t, window, options)
         frame = catalog.officer_frame(self.con, t, period, options)
         if name == "outcomes":
             frame = frame[frame["period"] == period.financial_year.label].reset_index(drop=True)

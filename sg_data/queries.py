@@ -101,13 +101,18 @@ def run(con: duckdb.DuckDBPyConnection, name: str, params: dict | None = None) -
         raise ValueError(f"query {name} takes {sorted(query.params)}, was given {sorted(params)}")
     cur = con.cursor()
     try:
-        cur.execute(query.sql, params or None)
-        frame = cur.df()
-        if frame.empty:  # DuckDB gives an empty result's text columns as objects, a full one's as str
-            frame = frame.astype({d[0]: "str" for d in cur.description if d[1] == "VARCHAR"})
-        return frame
+        return frame_of(cur.execute(query.sql, params or None))
     finally:
         cur.close()
+
+
+def frame_of(cur) -> pd.DataFrame:
+    """An executed cursor's result as a frame, its text columns str even when it is empty (DuckDB gives an empty
+    result's as objects)."""
+    frame = cur.df()
+    if frame.empty:
+        frame = frame.astype({d[0]: "str" for d in cur.description if d[1] == "VARCHAR"})
+    return frame
 
 
 def views() -> list[Query]:

@@ -333,6 +333,9 @@ def new_version(path: str | Path, wait: bool = False, compact: bool = False) -> 
                 _ensure_schema_of(con, path)
                 _register_pseudonym(con, path)
                 yield con
+                from . import precomputed
+
+                precomputed.write(con)  # the trends' tables of this version, made before anyone can open it
                 con.execute("checkpoint")
             finally:
                 con.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
@@ -9,7 +10,7 @@ import sys
 import duckdb
 import pytest
 
-from sg_data import store
+from sg_data import precomputed, store
 from sg_data.contract import KINDS
 from sg_data.loader import load_folder
 
@@ -57,7 +58,8 @@ def test_a_new_store_records_its_schema_version(tmp_path):
     load_folder(folder(tmp_path, "concerns_bom.csv"), tmp_path / "s.duckdb")
     with duckdb.connect(str(tmp_path / "s.duckdb"), read_only=True) as con:
         assert dict(con.execute("select key, value from meta").fetchall()) == {
-            "schema": str(store.SCHEMA_VERSION), "views": store.views_fingerprint()}
+            "schema": str(store.SCHEMA_VERSION), "views": store.views_fingerprint(),
+            "precomputed": json.dumps({n: precomputed.fingerprint(n) for n in precomputed.TABLES})}
 
 
 def test_load_migrates_a_version_1_store_after_a_backup(tmp_path):
