@@ -101,6 +101,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scale", action="append", type=float,
                         help="concerns per export: 1e4, 1e5, 1e6, 1e7 (repeatable; default 1e4)")
     parser.add_argument("--no-pages", action="store_true", help="time the loader only, not the pages")
+    parser.add_argument("--repeats", type=int, default=pages.REPEATS,
+                        help=f"cold openings of each page, the median reported (default {pages.REPEATS})")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -111,7 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     scales = [int(s) for s in (args.scale or [1e4])]
     with tempfile.TemporaryDirectory(prefix="sg-bench-") as tmp:
         results = [bench(rows, Path(tmp)) for rows in scales]
-        timed = [] if args.no_pages else [(r["rows"], _child("pages", r["db"])) for r in results]
+        timed = [] if args.no_pages else [(r["rows"], _child("pages", r["db"], str(max(args.repeats, 1))))
+                                          for r in results]
     print(table(results))
     for rows, result in timed:
         print()

@@ -8,7 +8,7 @@ when the browser can start drawing it), against the trivial page's only chart.
 Every page, the trivial one too, is timed in a server that has started: the process runs the trivial page and
 one dashboard page first, untimed, so that no page's time holds the imports and first-run work a server does
 once. Cold is then a page opened with every cache empty (the store reopened, as after a load), the median of
-`REPEATS` openings.
+`REPEATS` openings (`--repeats`).
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def _first_chart_clock(first_chart: list[float]) -> None:
     vega_charts.VegaChartsMixin._vega_lite_chart = noted
 
 
-def run_pages(db: str) -> dict:
+def run_pages(db: str, repeats: str = str(REPEATS)) -> dict:
     """{"pages": {stem: {"cold", "warm", "ok"}}, "trivial": {...}, "briefing": seconds} for the officer view."""
     os.environ["SG_DB"] = db
     os.environ.pop("SG_VIEW", None)
@@ -71,7 +71,7 @@ def run_pages(db: str) -> dict:
         return at, cold, first
 
     def page(path: Path, stem: str | None) -> dict:
-        runs = [opened(path, stem) for _ in range(REPEATS)]
+        runs = [opened(path, stem) for _ in range(int(repeats))]
         at = runs[-1][0]
         warm, _ = _timed(at, first_chart)
         return {"cold": statistics.median(r[1] for r in runs), "first_chart": statistics.median(r[2] for r in runs),
