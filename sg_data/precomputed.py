@@ -25,9 +25,9 @@ META_KEY = "precomputed"
 
 
 def fingerprint(name: str) -> str:
-    """This program's SQL for the table: its mart and the views under it."""
+    """This program's SQL for the table: its mart, the views under it and the as-of time it is worked out at."""
     views = "".join(q.sql for q in queries.views())
-    sql = queries.get(catalog.table(name).mart).sql
+    sql = queries.get(catalog.table(name).mart).sql + queries.get("concerns_as_of").sql
     return hashlib.sha256(f"{views}\n{TARGET_HOURS}\n{sql}".encode()).hexdigest()
 
 

@@ -4,6 +4,7 @@ gives, never anywhere else."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -74,11 +75,22 @@ def test_the_publications_connection_names_only_the_reference_tables_so_it_runs_
         con.close()
 
 
-def test_a_copy_made_by_other_sql_is_not_read(sample_con, monkeypatch):
-    """A store loaded by another version of the program (its views or marts differ) runs this program's marts."""
+@pytest.mark.parametrize("changed", ["views", "as_of"])
+def test_a_copy_made_by_other_sql_is_not_read(sample_con, monkeypatch, changed):
+    """A store loaded by another version of the program (its views, marts or as-of time differ) runs this
+    program's marts."""
     figures = StoreFigures(sample_con)
     live, window = _live(sample_con, figures, "timeliness_by_quarter", "2023-24")
-    monkeypatch.setattr(queries, "views", lambda: [])  # this program's views differ from those that made the copy
+    if changed == "views":
+        monkeypatch.setattr(queries, "views", lambda: [])
+    else:
+        real = queries.get
+
+        def get(name):
+            q = real(name)
+            return replace(q, sql=q.sql + "\n-- as another version has it") if name == "concerns_as_of" else q
+
+        monkeypatch.setattr(queries, "get", get)
     assert precomputed.read(sample_con, "timeliness_by_quarter", window, 24) is None
     pd.testing.assert_frame_equal(figures.get("timeliness_by_quarter", parse("2023-24")), live)
 
