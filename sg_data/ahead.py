@@ -35,13 +35,11 @@ def _start(work: Callable[[], object]) -> None:
 
 def get(name: str, period: Optional[Period] = None, target_hours: float = 24) -> None:
     """Start `frame.get(name, period, target_hours)` (the hidden-figure tally is the page's own call's)."""
-    view, path = app.view(), app.db_path()
-    version = app._version(path)
-    _start(lambda: app._get(view, path, version, name, period, float(target_hours)))
+    key = app.cache_key()  # read on the script's thread, the one the page's own call will read
+    _start(lambda: app._get(*key, name, period, float(target_hours)))
 
 
 def brief(period: Period, target_hours: float = 24) -> None:
     """Start `frame.brief(period, target_hours)`."""
-    view, path = app.view(), app.db_path()
-    version = app._version(path)
-    _start(lambda: app._brief(view, path, version, period, float(target_hours)))
+    key = app.cache_key()
+    _start(lambda: app._brief(*key, period, float(target_hours)))

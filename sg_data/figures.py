@@ -25,10 +25,10 @@ from typing import Callable, Optional
 import pandas as pd
 
 from . import catalog, precomputed, queries
+from .catalog import DEFAULT_TARGET_HOURS
 from .periods import Period, latest_full_quarter, parse, quarter_of, quarters_between
 
 OFFICER, SCRUTINY = "officer", "scrutiny"
-DEFAULT_TARGET_HOURS = 24
 #: the most quarters a page's trend draws (sg_data.views.trends: 20), and the quarter the period ends in
 HISTORY_QUARTERS = 21
 

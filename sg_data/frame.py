@@ -213,10 +213,16 @@ def _get(view_name: str, path: str, version: tuple, name: str, period, target_ho
 _HIDDEN = "_sg_hidden_on_page"
 
 
+def cache_key() -> tuple:
+    """What every cached figure is keyed by besides its own arguments: the view, the store and its version (so
+    officer results never serve the Scrutiny view, and a load is never served the figures of the store before)."""
+    path = db_path()
+    return view(), path, _version(path)
+
+
 def get(name: str, period=None, target_hours: float = 24):
     """A catalog table for a period (a `Period`) or all time, cached per view, store version and arguments."""
-    path = db_path()
-    frame = _get(view(), path, _version(path), name, period, float(target_hours))
+    frame = _get(*cache_key(), name, period, float(target_hours))
     tally = st.session_state.get(_HIDDEN)
     if tally is not None and frame is not None:
         flags = [c for c in frame.columns if c.endswith("_suppressed")]
@@ -245,8 +251,7 @@ def _brief(view_name: str, path: str, version: tuple, period, target_hours):
 
 
 def brief(period, target_hours: float = 24) -> dict:
-    path = db_path()
-    return _brief(view(), path, _version(path), period, float(target_hours))
+    return _brief(*cache_key(), period, float(target_hours))
 
 
 class CachedFigures:

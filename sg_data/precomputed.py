@@ -20,7 +20,7 @@ from .periods import Period, quarter_of
 
 #: the tables of concerns over all time that the pages' trends read
 TABLES = ("timeliness_by_quarter", "concerns_by_quarter_category")
-TARGET_HOURS = 24.0
+TARGET_HOURS = float(catalog.DEFAULT_TARGET_HOURS)
 META_KEY = "precomputed"
 
 
@@ -31,13 +31,9 @@ def fingerprint(name: str) -> str:
     return hashlib.sha256(f"{views}\n{TARGET_HOURS}\n{sql}".encode()).hexdigest()
 
 
-def _body(sql: str) -> str:
-    return "\n".join(line for line in sql.splitlines() if not line.startswith("--"))
-
-
 def _order(name: str) -> str:
     """The mart's own order (its last line: `order by ...`), for reading its copy back in the same order."""
-    last = _body(queries.get(catalog.table(name).mart).sql).strip().splitlines()[-1].strip()
+    last = queries.get(catalog.table(name).mart).body.strip().splitlines()[-1].strip()
     if not last.lower().startswith("order by "):
         raise ValueError(f"the mart of {name} must end with its order by, to be kept as a copy")
     return last
@@ -57,7 +53,7 @@ def write(con) -> None:
                        "all")
         params = catalog.params(t, whole, {"as_of": pd.Timestamp(cov["as_of"]).to_pydatetime(),
                                            "target_hours": TARGET_HOURS})
-        con.execute(f'create table "pre_{name}" as {_body(queries.get(t.mart).sql)}', params)
+        con.execute(f'create table "pre_{name}" as {queries.get(t.mart).body}', params)
         made[name] = fingerprint(name)
     con.execute("delete from meta where key = ?", [META_KEY])
     con.execute("insert into meta values (?, ?)", [META_KEY, json.dumps(made)])

@@ -41,9 +41,13 @@ class Query:
         """A rule written into the marts that read it (`int_*`), not a view or a mart of its own."""
         return self.name.startswith(SHARED)
 
+    @property
+    def body(self) -> str:
+        """The SQL without its comment lines (the header among them)."""
+        return "\n".join(line for line in self.sql.splitlines() if not line.lstrip().startswith("--"))
+
     def used_params(self) -> set[str]:
-        body = "\n".join(line for line in self.sql.splitlines() if not line.lstrip().startswith("--"))
-        return set(_PARAM.findall(body))
+        return set(_PARAM.findall(self.body))
 
 
 def _header_value(lines: list[str], key: str) -> str:
