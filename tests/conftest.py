@@ -108,6 +108,22 @@ def fresh_streamlit_caches():
     st.cache_resource.clear()
 
 
+@pytest.fixture
+def officer_on_sample(sample_db, monkeypatch, fresh_streamlit_caches) -> Path:
+    """The dashboard on the sample store in the officer view, with Streamlit's caches cleared around the test."""
+    monkeypatch.setenv("SG_DB", str(sample_db))
+    monkeypatch.delenv("SG_VIEW", raising=False)
+    return sample_db
+
+
+def one_export(tmp_path: Path, name: str, text: str) -> Path:
+    """A folder (tmp_path/src) holding the export `name` with `text`, written anew on each call, to load."""
+    src = tmp_path / "src"
+    src.mkdir(exist_ok=True)
+    (src / name).write_text(text)
+    return src
+
+
 @pytest.fixture(scope="session")
 def publication(sample_db):
     """The sample council's publication, built and protected once (sg_data.publication)."""

@@ -11,16 +11,9 @@ from streamlit.testing.v1 import AppTest
 from sg_data import queries
 
 
-@pytest.fixture(autouse=True)
-def _fresh_caches(fresh_streamlit_caches):
-    """Cached figures are shared between AppTest instances in one process."""
-
-
 @pytest.fixture
-def counted(sample_db, monkeypatch):
-    """Every named query run, by name and parameters, and the threads that ran them."""
-    monkeypatch.setenv("SG_DB", str(sample_db))
-    monkeypatch.delenv("SG_VIEW", raising=False)
+def counted(officer_on_sample, monkeypatch):
+    """Every named query run on the sample store, by name and parameters, and the threads that ran them."""
     runs, threads = Counter(), set()
     real = queries.run
 

@@ -14,7 +14,7 @@ from sg_data import precomputed, store
 from sg_data.contract import KINDS
 from sg_data.loader import load_folder
 
-from .conftest import GOLDEN, ROOT
+from .conftest import GOLDEN, ROOT, one_export
 
 #: The bookkeeping of schema version 1, as the previous program created it.
 V1_BOOKKEEPING = """
@@ -216,15 +216,11 @@ def test_the_loader_runs_under_a_memory_limit(tmp_path):
 def test_the_store_keeps_concerns_in_the_order_they_were_raised(tmp_path):
     """An export in any order is stored by raised_at (each load's rows), so a query for one quarter reads only
     the blocks that hold it; a second load's rows follow in their own order."""
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "concerns.csv").write_text("concern_id,raised_at,service,category\nA3,2024-03-01 09:00,S,C\n"
-                                      "A1,2023-05-01 09:00,S,C\nA2,2023-11-20 09:00,S,C\n")
     db = tmp_path / "s.duckdb"
-    assert load_folder(src, db).ok
-    (src / "concerns.csv").write_text("concern_id,raised_at,service,category\nB2,2024-06-01 09:00,S,C\n"
-                                      "B1,2024-04-02 09:00,S,C\n")
-    assert load_folder(src, db).ok
+    assert load_folder(one_export(tmp_path, "concerns.csv", "concern_id,raised_at,service,category\n"
+                                  "A3,2024-03-01 09:00,S,C\nA1,2023-05-01 09:00,S,C\nA2,2023-11-20 09:00,S,C\n"), db).ok
+    assert load_folder(one_export(tmp_path, "concerns.csv", "concern_id,raised_at,service,category\n"
+                                  "B2,2024-06-01 09:00,S,C\nB1,2024-04-02 09:00,S,C\n"), db).ok
     with duckdb.connect(str(db), read_only=True) as con:
         assert [r[0] for r in con.execute("select concern_id from concerns order by rowid").fetchall()] == [
             "A1", "A2", "A3", "B1", "B2"]

@@ -32,10 +32,8 @@ def _fresh_caches(fresh_streamlit_caches):
 
 
 @pytest.fixture
-def store(sample_db, monkeypatch):
-    monkeypatch.setenv("SG_DB", str(sample_db))
-    monkeypatch.delenv("SG_VIEW", raising=False)
-    return sample_db
+def store(officer_on_sample):
+    return officer_on_sample
 
 
 def run_page(page: str, period: str, services: list[str] | None = None, chosen: bool = False) -> AppTest:

@@ -23,10 +23,8 @@ TITLES = {"concerns": "Concerns raised", "timeliness": "Review timeliness", "dat
 
 
 @pytest.fixture(autouse=True)
-def fresh_caches(sample_db, monkeypatch, fresh_streamlit_caches):
+def fresh_caches(officer_on_sample):
     """Every page test on the sample store, in the officer view, with caches cleared around it."""
-    monkeypatch.setenv("SG_DB", str(sample_db))
-    monkeypatch.delenv("SG_VIEW", raising=False)
 
 
 def open_page(page: str, period: str | None = None, services: list[str] | None = None,

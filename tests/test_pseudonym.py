@@ -14,6 +14,8 @@ import pytest
 from sg_data.pseudonym import (KEY_ENV, PseudonymKeyError, key_path, load_key, pseudonymise, pseudonymise_series,
                                register)
 
+from .conftest import one_export
+
 KEY = bytes(range(32))
 
 
@@ -81,10 +83,8 @@ def test_a_store_of_pseudonyms_without_its_key_refuses_to_load(tmp_path):
     from sg_data import store
     from sg_data.loader import load_folder
 
-    src = tmp_path / "src"
-    src.mkdir()
-    (src / "training.csv").write_text("snapshot_date,staff_id,service,course,required\n"
-                                      "2023-12-31,00731,Housing Services,Safeguarding awareness,Y\n")
+    src = one_export(tmp_path, "training.csv", "snapshot_date,staff_id,service,course,required\n"
+                                               "2023-12-31,00731,Housing Services,Safeguarding awareness,Y\n")
     db = tmp_path / "s.duckdb"
     assert load_folder(src, db).ok
     first = store.open_read_only(db).execute("select staff_id from training").fetchall()
