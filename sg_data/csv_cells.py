@@ -35,12 +35,26 @@ class FileRejected(Exception):
 
 
 def _sniff_delimiter(text: str) -> str:
+    """The delimiter of the first non-blank line (the header): of those that read it whole, the one that splits it
+    into the most fields; a comma where none splits it. A delimiter that cuts through a quoted heading does not read
+    it whole: `Reference,"Notes; actions; outcome",Category` is three headings split by commas, and split by its
+    semicolons it would leave a quote mark inside a heading."""
     for line in text.splitlines():
         if line.strip(" ,;\t"):
-            counts = {d: line.count(d) for d in (",", ";", "\t")}
-            best = max(counts, key=counts.get)
-            return best if counts[best] else ","
+            fields = {d: _fields(line, d) for d in (",", ";", "\t")}
+            whole = {d: n for d, (n, clean) in fields.items() if clean} or {d: n for d, (n, _) in fields.items()}
+            best = max(whole, key=whole.get)  # the first of equals: a comma
+            return best if whole[best] > 1 else ","
     return ","
+
+
+def _fields(line: str, delimiter: str) -> tuple[int, bool]:
+    """How many fields the delimiter splits the line into, and whether each is whole (no stray quote mark)."""
+    try:
+        row = next(csv.reader([line], delimiter=delimiter))
+    except csv.Error:  # a quote left open
+        return 0, False
+    return len(row), not any('"' in field for field in row)
 
 
 def _head_width(head: str, delimiter: str) -> int:

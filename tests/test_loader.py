@@ -46,6 +46,18 @@ def test_semicolons_loose_headers_and_uk_times(con, load):
     ]
 
 
+def test_a_delimiter_inside_a_quoted_heading_does_not_decide_the_files_delimiter(con, tmp_path):
+    # more semicolons than commas on the header line, every one of them inside one quoted heading
+    path = tmp_path / "concerns.csv"
+    path.write_text('Concern ID,"Notes; actions; follow-up; outcome; owner; next step",Raised At,Service,Category\n'
+                    'Q1,"seen; referred",04/10/2023 09:15,Housing Services,Exploitation\n')
+    report = load_file(con, path)
+    assert (report.status, report.rows_loaded, report.rows_quarantined) == ("loaded", 1, 0)
+    assert report.dropped_unknown == ["Notes; actions; follow-up; outcome; owner; next step"]
+    assert rows(con, "select concern_id, raised_at, category from concerns") == [
+        ("Q1", dt.datetime(2023, 10, 4, 9, 15), "Exploitation")]
+
+
 def test_duplicate_headers_reject_the_file_whole(con, load):
     report = load("concerns_dupheaders.csv")
     assert report.status == "rejected"
