@@ -171,7 +171,12 @@ class StoreFigures:
         return default_of(self.period_labels(), self.coverage()["as_of"])
 
     def service_list(self) -> list[str]:
-        return self._once("services", lambda: queries.run(self.con, "service_list")["service"].tolist())
+        return self._once("services", lambda: self._whole("service_list")["service"].tolist())
+
+    def _whole(self, name: str) -> pd.DataFrame:
+        """A query without parameters, from the copy its load kept where that is exactly its result."""
+        kept = precomputed.whole(self.con, name)
+        return kept if kept is not None else queries.run(self.con, name)
 
     def store_connection(self):
         """The officer store itself (the Data page's load lists and the briefing's appendix)."""

@@ -59,7 +59,8 @@ def test_a_new_store_records_its_schema_version(tmp_path):
     with duckdb.connect(str(tmp_path / "s.duckdb"), read_only=True) as con:
         assert dict(con.execute("select key, value from meta").fetchall()) == {
             "schema": str(store.SCHEMA_VERSION), "views": store.views_fingerprint(),
-            "precomputed": json.dumps({n: precomputed.fingerprint(n) for n in precomputed.TABLES})}
+            "precomputed": json.dumps({n: precomputed.fingerprint(n)
+                                       for n in precomputed.TABLES + precomputed.QUERIES})}
 
 
 def test_load_migrates_a_version_1_store_after_a_backup(tmp_path):

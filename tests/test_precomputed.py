@@ -29,7 +29,7 @@ def _live(con, figures: StoreFigures, name: str, label, target: float = 24) -> t
 @pytest.mark.parametrize("name", precomputed.TABLES)
 def test_the_load_writes_each_trend_table_and_a_page_reads_the_same_figures_from_it(sample_con, name):
     made = json.loads(sample_con.execute("select value from meta where key = 'precomputed'").fetchone()[0])
-    assert made == {n: precomputed.fingerprint(n) for n in precomputed.TABLES}
+    assert made == {n: precomputed.fingerprint(n) for n in precomputed.TABLES + precomputed.QUERIES}
     figures = StoreFigures(sample_con)
     for label in PERIODS:
         live, window = _live(sample_con, figures, name, label)
@@ -118,7 +118,40 @@ def test_a_store_without_concerns_has_no_copies_and_no_trend(tmp_path):
         pass
     con = store.open_read_only(db)
     try:
-        assert json.loads(con.execute("select value from meta where key = 'precomputed'").fetchone()[0]) == {}
+        made = json.loads(con.execute("select value from meta where key = 'precomputed'").fetchone()[0])
+        assert made == {"service_list": precomputed.fingerprint("service_list")}  # no trend copies
         assert StoreFigures(con).get("timeliness_by_quarter").empty
+        assert StoreFigures(con).pinned().service_list() == []
+    finally:
+        con.close()
+
+
+# --- the sidebar's list of services ----------------------------------------------------------------------------
+
+def test_the_sidebar_reads_the_services_from_the_copy_the_load_kept(sample_con):
+    kept = precomputed.whole(sample_con, "service_list")
+    assert kept is not None
+    pd.testing.assert_frame_equal(kept, queries.run(sample_con, "service_list"))
+    services = StoreFigures(sample_con).pinned().service_list()
+    assert services == queries.run(sample_con, "service_list")["service"].tolist()
+    assert "Housing Services" in services and services == sorted(services)
+
+
+def test_services_are_listed_as_the_store_now_holds_them_on_every_connection(sample_db, tmp_path, monkeypatch):
+    """A new version (a load, a purge) gets its own list; the publication's connection, which names only the
+    services the reference table names, and another program's SQL run the query."""
+    db = copy_of_store(sample_db, tmp_path / "copy")
+    with store.new_version(db) as con:  # a service typed into the export, not one the reference table names
+        con.execute("update concerns set service = 'Team of J. Smith' where raised_at < date '2020-01-01'")
+    con = store.open_read_only(db)
+    try:
+        officer, labelled = StoreFigures(con).pinned(), StoreFigures(ReferenceLabels(con)).pinned()
+        assert precomputed.whole(con, "service_list") is not None
+        assert "Team of J. Smith" in officer.service_list()
+        assert precomputed.whole(labelled.con, "service_list") is None
+        assert labelled.service_list() == queries.run(labelled.con, "service_list")["service"].tolist()
+        assert "Team of J. Smith" not in labelled.service_list()
+        monkeypatch.setattr(queries, "views", lambda: [])
+        assert precomputed.whole(con, "service_list") is None
     finally:
         con.close()
