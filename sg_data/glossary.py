@@ -91,7 +91,10 @@ TERMS: tuple[Term, ...] = (
          "also training snapshots, survey waves and self-assessment years), the mean and the moving ranges (the "
          "change from one point to the next). The process limits are the mean plus and minus 2.66 times the "
          "average moving range: a point between them is within the usual range (common cause variation). Limits "
-         "need at least 12 points (15 or more recommended); a hidden point is left out.", "Statistics"),
+         "need at least 12 points (15 or more recommended); a hidden point is left out. They are not used where "
+         "the figure moves in steps too coarse for them, with fewer than 5 of its values between them (a share of 11 "
+         "standards moves 9 points with each one): one standard's change would read as a special cause.",
+         "Statistics"),
     Term("special_cause", "Special cause",
          "A pattern unlikely to arise by chance (Making Data Count): a point outside the process limits; 7 "
          "points in a row above or below the mean; 7 in a row each rising or each falling; or 2 of 3 points in "

@@ -16,7 +16,13 @@ Special-cause rules (MDC), each marked on the points it covers:
 A missing point (hidden `[c]`, or no data) is not used for the mean or the
 limits, and breaks every run and window: no moving range is taken across it.
 With fewer than 12 known points there are no limits and no rules (MDC
-recommends 15 or more, 12 at the least): never an invented limit.
+recommends 15 or more, 12 at the least): never an invented limit. Nor where
+the figure moves in steps too coarse for its limits (Wheeler's chunky data):
+a share of 11 standards moves 9 points with each one, so a series at 100%
+with one year at 91% has limits that one standard's change falls outside.
+Where fewer than 5 of the values the figure can take (a whole count, or a
+share of its usual denominator) lie within the limits, none are drawn and no
+rule is read.
 
 The series' variation follows MDC's icons, read at the latest point: common
 cause, or special cause improving, concerning or neither (where neither
@@ -45,6 +51,8 @@ MIN_POINTS = 12
 RECOMMENDED_POINTS = 15
 #: a run or trend of this many points in a row is a special cause
 RUN = 7
+#: the fewest values a figure can take within its limits for them to be read (fewer: the data are too chunky)
+LEAST_VALUES = 5
 #: process limits: mean ± 2.66 × mean moving range
 SCALE = 2.66
 
@@ -88,6 +96,10 @@ class Analysis:
     assurance: Optional[str]
     better: str
     target: Optional[float]
+    #: the figure's step (1 for a count, one over the usual denominator for a share), where it was given
+    step: Optional[float] = None
+    #: limits were worked out but not read: fewer than `LEAST_VALUES` of the figure's values lie within them
+    coarse: bool = False
 
 
 def _known(value) -> bool:
@@ -201,12 +213,21 @@ def assurance(lim: Optional[Limits], target: Optional[float], better: str) -> Op
     return FAILING if target_above == (better == HIGHER) else PASSING
 
 
+def values_within(lim: Limits, step: float) -> int:
+    """How many of the values a figure moving in `step`s can take lie within the limits."""
+    return max(0, math.floor(lim.upper / step + 1e-9) - math.ceil(lim.lower / step - 1e-9) + 1)
+
+
 def analyse(labels: Sequence[str], values: Sequence, better: str = NEITHER, target: Optional[float] = None,
-            floor: Optional[float] = 0.0, ceiling: Optional[float] = None) -> Analysis:
+            floor: Optional[float] = 0.0, ceiling: Optional[float] = None, step: Optional[float] = None) -> Analysis:
     """A series in time order with its limits, the rules per point (`side` "high", "low" or ""), and the variation
-    read at its latest point."""
+    read at its latest point. `step`: how far the figure moves with one more or one fewer (1 for a count, one over
+    the usual denominator for a share); limits with fewer than `LEAST_VALUES` steps within them are not read."""
     values = list(values)
     lim = limits(values, floor, ceiling)
+    coarse = bool(lim and step and values_within(lim, step) < LEAST_VALUES)
+    if coarse:
+        lim = None
     fired = rules(values, lim) if lim else [{} for _ in values]
     frame = pd.DataFrame({
         "label": list(labels),
@@ -222,7 +243,7 @@ def analyse(labels: Sequence[str], values: Sequence, better: str = NEITHER, targ
     frame["signal"] = [", ".join(RULE_WORDS[r] for r in rs) if rs else "" for rs in frame["rules"]]
     latest = next((i for i in range(len(values) - 1, -1, -1) if _known(values[i])), None)
     variation = _judge(sides[latest], better) if lim and latest is not None else None
-    return Analysis(frame, lim, variation, assurance(lim, target, better), better, target)
+    return Analysis(frame, lim, variation, assurance(lim, target, better), better, target, step, coarse)
 
 
 def sentence(a: Analysis, what: str, fmt: Callable[[float], str]) -> str:
@@ -232,6 +253,10 @@ def sentence(a: Analysis, what: str, fmt: Callable[[float], str]) -> str:
         return f"{what}: there are no complete quarters to show."
     known = a.frame.dropna(subset=["value"])
     last_label = a.frame["label"].iloc[-1]
+    if a.coarse:
+        return (f"{what}: {len(known)} complete quarters with a figure, which moves in steps of {fmt(a.step)}: too "
+                f"coarse for process limits (fewer than {LEAST_VALUES} of its values would lie within them), so none "
+                "are shown.")
     if a.limits is None:
         return (f"{what}: {len(known)} complete quarters with a figure, fewer than the {MIN_POINTS} needed to work out "
                 "the usual range, so no process limits are shown.")

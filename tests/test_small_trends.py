@@ -134,3 +134,21 @@ def test_the_sparkline_marks_special_causes_by_shape_and_writes_the_latest_figur
     rows = spec["datasets"][spec["data"]["name"]]  # the chart's one data set; the text layer keeps the latest row
     assert latest["transform"] == [{"filter": "datum._last"}]
     assert [(r["point"], r["label"]) for r in rows if r["_last"]] == [("2022-23 Q4", "30")]
+
+
+def test_a_share_of_a_few_standards_is_too_coarse_for_limits_and_reads_no_signal():
+    """The sample council's 13 audit years: 11 standards, all Green or better for eight years, then one Amber in
+    four of the last five. One standard moves the share 9 points: no limits, no 'special cause' for one standard."""
+    years = [str(y) for y in range(2013, 2026)]
+    shares = [11] * 8 + [10, 10, 11, 10, 10]
+    ratings = pd.DataFrame([{"year": y, "year_end_date": pd.Timestamp(f"{y}-12-31"),
+                             "rating": "Green" if i < n else "Amber"}
+                            for y, n in zip(years, shares) for i in range(11)])
+    small = trends.self_assessment_small(ratings, parse("2026-27"))
+    assert (small.signal, small.icon, small.tone) == ("13 years: too coarse for limits", ":material/more_horiz:",
+                                                      "gray")
+    assert small.sentence == (
+        "Self-assessment Green or better, 13 years from 2013 to 2025: 100%, 100%, 100%, 100%, 100%, 100%, 100%, "
+        "100%, 91%, 91%, 100%, 91%, 91%. 13 years: too coarse for limits (one more or fewer of 11 moves the share 9 "
+        "points: fewer than 5 of its values would lie within process limits), so no signal is read.")
+    assert set(small.drawn["kind"]) == {"Common cause"} and set(small.table["signal"]) == {""}

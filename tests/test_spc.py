@@ -71,6 +71,31 @@ def test_too_few_points_give_no_limits_and_say_so():
         "so no process limits are shown.")
 
 
+#: the sample council's self-assessment: standards Green or better of 11, 13 years (100% eight times, then 91%)
+CHUNKY = [1.0] * 8 + [10 / 11, 10 / 11, 1.0, 10 / 11, 10 / 11]
+
+
+def test_a_figure_too_coarse_for_its_limits_has_none_and_says_so():
+    """Wheeler's chunky data: mean 12.636/13 = 0.9720, mean moving range 3/11/12 = 0.0227, limits 0.9116 to 1
+    (bounded): of the shares of 11 only 11/11 lies within them, so one standard's change is read as a signal."""
+    lim = spc.limits(CHUNKY, floor=0.0, ceiling=1.0)
+    assert lim.lower == pytest.approx(sum(CHUNKY) / 13 - 2.66 * 3 / 11 / 12) and lim.upper == 1.0
+    assert lim.lower == pytest.approx(0.91157, abs=1e-5) and spc.values_within(lim, 1 / 11) == 1
+    read = spc.analyse(range(13), CHUNKY, better=spc.HIGHER, ceiling=1.0)  # without its step: a special cause
+    assert read.variation == spc.CONCERNING and "outside" in read.frame["rules"].iloc[-1]
+    a = spc.analyse([f"Q{i}" for i in range(1, 14)], CHUNKY, better=spc.HIGHER, ceiling=1.0, step=1 / 11)
+    assert a.coarse and a.limits is None and a.variation is None
+    assert a.frame["upper"].isna().all() and a.frame["rules"].tolist() == [()] * 13
+    assert spc.sentence(a, "The share", spc.share_format) == (
+        "The share: 13 complete quarters with a figure, which moves in steps of 9%: too coarse for process limits "
+        "(fewer than 5 of its values would lie within them), so none are shown.")
+    # a count whose limits hold 5 whole numbers is read; with 4 it is not
+    assert spc.values_within(spc.Limits(2, 1, 0.5, 4.5, 12), 1.0) == 4
+    assert spc.values_within(spc.Limits(2, 1, 0.0, 4.0, 12), 1.0) == 5
+    assert not spc.analyse(range(24), NOISE, step=1.0).coarse  # 41 to 66: 26 whole numbers
+    assert spc.analyse(range(12), [0, 1] * 6, step=1.0).coarse  # limits 0 to 3.16: 0, 1, 2 and 3
+
+
 # --- the rules -----------------------------------------------------------------------------------
 
 def test_noise_trips_no_rule():

@@ -88,12 +88,19 @@ def _hidden(quarters: pd.DataFrame, col: str):
     return flags
 
 
+def _share_step(denominators: pd.Series) -> Optional[float]:
+    """How far one more or one fewer moves a share of its usual (median) denominator; None where none is known."""
+    known = pd.to_numeric(denominators, errors="coerce").dropna()
+    known = known[known > 0]
+    return 1.0 / float(known.median()) if len(known) else None
+
+
 def concerns(frame: pd.DataFrame, period: Period, as_of: Optional[dt.datetime]) -> Optional[Trend]:
     """Concerns raised per quarter, council-wide, with its XmR chart (neither direction is better)."""
     quarters = complete_quarters(frame, period, as_of)
     if quarters.empty:
         return None
-    a = spc.analyse(quarters["value"], quarters["raised"], better=spc.NEITHER, floor=0.0)
+    a = spc.analyse(quarters["value"], quarters["raised"], better=spc.NEITHER, floor=0.0, step=1.0)
     table = pd.DataFrame({"quarter": quarters["value"], "concerns raised": quarters["raised"].astype("Int64"),
                           **_limits_table(a, 1.0, 1), "signal": _signal(a)})
     table["concerns raised_suppressed"] = _hidden(quarters, "raised")
@@ -115,7 +122,8 @@ def within_target(frame: pd.DataFrame, period: Period, as_of: Optional[dt.dateti
         return None
     shares = [None if pd.isna(n) or pd.isna(d) or not d else float(n) / float(d)
               for n, d in zip(quarters["within_target"], quarters["in_denominator"])]
-    a = spc.analyse(quarters["value"], shares, better=spc.HIGHER, floor=0.0, ceiling=1.0)
+    a = spc.analyse(quarters["value"], shares, better=spc.HIGHER, floor=0.0, ceiling=1.0,
+                    step=_share_step(quarters["in_denominator"]))
     table = pd.DataFrame({"quarter": quarters["value"],
                           "within target": quarters["within_target"].astype("Int64"),
                           "of": quarters["in_denominator"].astype("Int64"),
@@ -242,7 +250,7 @@ def _signal_words(a: spc.Analysis, unit: str) -> tuple[str, str, str]:
     if a.limits is None:
         known = int(a.frame["value"].notna().sum())
         shown = " shown" if known < len(a.frame) else ""
-        return f"{_plural(known, unit)}{shown}: too few for limits", TOO_FEW_ICON, "gray"
+        return f"{_plural(known, unit)}{shown}: too {'coarse' if a.coarse else 'few'} for limits", TOO_FEW_ICON, "gray"
     side = next((s for v, s in zip(a.frame["value"][::-1], a.frame["side"][::-1]) if not pd.isna(v)), "") or None
     words = a.variation if side is None else f"{a.variation} ({side})"
     return words, ICONS[side], TONES[a.variation]
@@ -270,6 +278,11 @@ def _sentence(a: spc.Analysis, what: str, unit: str, share: bool, signal: str) -
     fmt = _fmt(share, _digits(a, share))
     if a.limits is None:
         shown = ", ".join(SUPPRESSED if pd.isna(v) else fmt(float(v)) for v in values)
+        if a.coarse:
+            step = (f"one more or fewer of {1 / a.step:,.0f} moves the share {100 * a.step:.0f} points" if share
+                    else "it moves in whole numbers")
+            return (f"{span}: {shown}. {signal} ({step}: fewer than {spc.LEAST_VALUES} of its values would lie "
+                    "within process limits), so no signal is read.")
         return f"{span}: {shown}. {signal} ({spc.MIN_POINTS} are needed), so no signal is read."
     usual = f"the usual range ({fmt(a.limits.lower)} to {fmt(a.limits.upper)})"
     last = a.frame.iloc[-1]
@@ -293,7 +306,8 @@ def small_trend(name: str, what: str, unit: str, labels: list[str], columns: dic
     series = [values for values, _ in columns.values()]
     hidden_any = [any(flags) for flags in zip(*([bool(h) for h in hidden] for _, hidden in columns.values()))]
     values = _values(series[0], hidden_any, series[1] if share else None)
-    a = spc.analyse(labels, values, better=better, floor=0.0, ceiling=1.0 if share else None)
+    a = spc.analyse(labels, values, better=better, floor=0.0, ceiling=1.0 if share else None,
+                    step=_share_step(series[1]) if share else 1.0)
     fmt = _fmt(share)
     signal, icon, tone = _signal_words(a, unit)
     drawn = pd.DataFrame({"point": labels, "value": a.frame["value"],
