@@ -165,21 +165,25 @@ _BUILD = threading.Lock()
 
 
 def _build(path: str, version: tuple, requested: str):
-    from . import publication
-    from .deployment import figures_for
+    from . import deployment, publication
     from .figures import StoreFigures
 
     con = _connection(path, version)
     if requested == "officer" or publication.is_publication(con):
-        figs = figures_for(con, requested)
+        figs = deployment.figures_for(con, requested)
         # one store version never changes: what it covers, its periods and services are read once, not every run
         return figs.pinned() if isinstance(figs, StoreFigures) else figs
+    s = settings()
+    kept = deployment.kept(path, version, s.suppress_threshold, s.min_group)
+    if kept is not None:  # built by an earlier start of a server on this very version of the store
+        return kept
     with st.status("Building the Scrutiny publication: every figure protected together (first view only)...",
                    expanded=True) as status:
         bar = st.progress(0.0)
-        s = settings()
-        figs = figures_for(con, requested, s.suppress_threshold, s.min_group,
-                           lambda message, fraction: bar.progress(min(max(fraction, 0.0), 1.0), text=message))
+        figs = deployment.figures_for(
+            con, requested, s.suppress_threshold, s.min_group,
+            lambda message, fraction: bar.progress(min(max(fraction, 0.0), 1.0), text=message),
+            keep_beside=(path, version))
         status.update(label="Scrutiny publication built.", state="complete", expanded=False)
     return figs
 

@@ -261,6 +261,14 @@ def views_are_current(path: str | Path) -> bool:
         return bool(current) and current[0] == views_fingerprint()
 
 
+def publication_path(path: str | Path) -> Path:
+    """Where a Scrutiny server keeps the publication it built of the store at `path` (sg_data.deployment), so that
+    its next start on the same version need not protect every figure again. Removed with the version it was built
+    from: a new version (a load, a save of the reference tables, a purge) takes it away as it is swapped in."""
+    path = Path(path)
+    return path.with_name(path.name + ".publication")
+
+
 def version_token(path: str | Path):
     """Changes whenever a load swaps in a new version of the store: reopen when it does. None if no store."""
     try:
@@ -343,6 +351,7 @@ def new_version(path: str | Path, wait: bool = False, compact: bool = False) -> 
                 compacted(work)
             wal.unlink(missing_ok=True)
             os.replace(work, path)
+            publication_path(path).unlink(missing_ok=True)  # figures of the version just replaced
         except BaseException:
             work.unlink(missing_ok=True)
             work.with_name(work.name + ".wal").unlink(missing_ok=True)

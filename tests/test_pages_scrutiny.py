@@ -118,6 +118,23 @@ def test_the_publication_is_built_once_and_its_progress_is_not_shown_again():
     assert not [s for s in at.status if "Scrutiny publication" in s.label]
 
 
+def test_a_restarted_server_reads_the_publication_it_kept_and_protects_nothing_again(monkeypatch):
+    import streamlit as st
+
+    from sg_data import publication
+
+    open_page("concerns", "2023-24 Q3")  # built (or read back) and kept beside the store
+    st.cache_resource.clear()  # the server restarts
+
+    def build(*args, **kwargs):
+        raise AssertionError("the publication was protected again")
+
+    monkeypatch.setattr(publication, "build", build)
+    at = open_page("concerns", "2023-24 Q3")
+    assert not at.exception and not [s for s in at.status if "Scrutiny publication" in s.label]
+    assert "[c]" in "\n".join(d.value.astype(str).to_csv() for d in at.dataframe)
+
+
 def test_scrutiny_view_never_offers_the_reference_tables():
     from sg_data import frame
 
