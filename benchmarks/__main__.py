@@ -4,7 +4,8 @@ For each scale: writes a synthetic concerns export, then in separate processes (
 one's own) loads it with DuckDB's bare `create table as select * from read_csv(...)` (the floor) and with the
 loader, and prints the times, peak memory and the ratios side by side, with the machine it ran on. Then, on
 the store the loader wrote, each page's server time cold and warm against a trivial page with one chart, and the
-briefing (`--no-pages` leaves them out).
+briefing (`--no-pages` leaves them out); with `--browser`, each charted page's first chart drawn in Chromium against
+the trivial page's (benchmarks.browser).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import pages
+from . import browser, pages
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -96,6 +97,15 @@ def table(results: list[dict]) -> str:
     return "\n".join(lines)
 
 
+def _charted(timed: list[tuple[int, dict]], rows: int) -> list[str]:
+    """The pages whose server run sent a chart at this scale (the Overview, Concerns and Review timeliness where the
+    pages were not timed)."""
+    for at, result in timed:
+        if at == rows:
+            return [stem for stem, t in result["pages"].items() if t["first_chart"] == t["first_chart"]]
+    return ["overview", "concerns", "timeliness"]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     parser.add_argument("--scale", action="append", type=float,
@@ -103,6 +113,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-pages", action="store_true", help="time the loader only, not the pages")
     parser.add_argument("--repeats", type=int, default=pages.REPEATS,
                         help=f"cold openings of each page, the median reported (default {pages.REPEATS})")
+    parser.add_argument("--browser", action="store_true",
+                        help="also time each charted page's first chart drawn in Chromium (needs Playwright)")
+    parser.add_argument("--chromium", default=browser.CHROMIUM,
+                        help=f"Chromium for --browser (default {browser.CHROMIUM})")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -115,10 +129,15 @@ def main(argv: list[str] | None = None) -> int:
         results = [bench(rows, Path(tmp)) for rows in scales]
         timed = [] if args.no_pages else [(r["rows"], _child("pages", r["db"], str(max(args.repeats, 1))))
                                           for r in results]
+        drawn = [(r["rows"], browser.run_browser(r["db"], _charted(timed, r["rows"]), max(args.repeats, 1),
+                                                 args.chromium)) for r in results] if args.browser else []
     print(table(results))
     for rows, result in timed:
         print()
         print(pages.table(rows, result))
+    for rows, result in drawn:
+        print()
+        print(browser.table(rows, result))
     print(f"\nMachine: {machine()}")
     return 0
 

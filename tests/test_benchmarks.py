@@ -31,3 +31,13 @@ def test_the_benchmark_runs_at_10k_and_reports_ratios_side_by_side():
     assert {"overview", "concerns", "timeliness"} <= charted  # the pages with charts say when they come (the others
     # have no training, survey, self-assessment or outcomes data in the synthetic export)
     assert re.fullmatch(r"\| the briefing \(build and write, DOCX\) \| [\d.]+ s \| \| \| \|", rows[-1])
+
+
+def test_the_browser_step_times_the_pages_whose_server_run_sent_a_chart():
+    from benchmarks.__main__ import _charted
+
+    nan = float("nan")
+    timed = [(10_000, {"pages": {"overview": {"first_chart": 0.4}, "training": {"first_chart": nan},
+                                 "timeliness": {"first_chart": 0.5}}})]
+    assert _charted(timed, 10_000) == ["overview", "timeliness"]
+    assert _charted([], 10_000) == ["overview", "concerns", "timeliness"]  # --no-pages: the pages with charts

@@ -1,0 +1,138 @@
+"""The first drawn chart in Chromium: each page opened as a visitor opens it, against the trivial page.
+
+The pages' server times (benchmarks.pages) say when a page sends its first chart; a visitor sees it when the browser
+has drawn it, after the browser has loaded Streamlit, opened its connection, and laid out everything sent before and
+alongside it. Here each page is opened in a new browser context (nothing cached in it, as a new visitor) at an
+address for a period that no one has opened on that server yet (its figures worked out for this visit), in a
+server that has started, and timed from the address asked for to its first chart drawn (a Vega-Lite chart's SVG or
+canvas visible). The trivial page (one Altair chart, `trivial_page.py`) is timed the same way in a server of its own.
+Both servers and the browser share this machine's cores: read the ratios as this machine's.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import ExitStack
+from pathlib import Path
+from urllib.parse import quote_plus
+
+ROOT = Path(__file__).resolve().parent.parent
+TRIVIAL = Path(__file__).resolve().parent / "trivial_page.py"
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync", "--no-first-run"]
+HOST = "127.0.0.1"
+#: a Vega-Lite chart drawn (Streamlit's chart element holds the SVG or canvas Vega draws)
+DRAWN = "[data-testid='stVegaLiteChart'] svg, [data-testid='stVegaLiteChart'] canvas"
+START_SECONDS = 60
+DRAW_MS = 120_000
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+class _Server:
+    """`streamlit run SCRIPT` on a free port of 127.0.0.1, for the benchmark (stopped on leaving)."""
+
+    def __init__(self, script: Path, db: str | None):
+        env = {k: v for k, v in os.environ.items() if k not in ("SG_DB", "SG_VIEW")}
+        if db:
+            env["SG_DB"] = db
+        self.port = _free_port()
+        self.url = f"http://{HOST}:{self.port}"
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(self.port),
+             "--server.address", HOST, "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none"],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+
+    def __enter__(self) -> "_Server":
+        deadline = time.monotonic() + START_SECONDS
+        while time.monotonic() < deadline and self.proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
+                    if r.read().strip() == b"ok":
+                        return self
+            except OSError:
+                time.sleep(0.25)
+        self.__exit__()
+        raise SystemExit(f"the benchmark's Streamlit server for {self.proc.args[4]} did not start")
+
+    def __exit__(self, *exc) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+def _first_drawn(browser, url: str) -> float:
+    context = browser.new_context()
+    try:
+        page = context.new_page()
+        t0 = time.perf_counter()
+        page.goto(url)
+        page.wait_for_selector(DRAWN, state="visible", timeout=DRAW_MS)
+        return time.perf_counter() - t0
+    finally:
+        context.close()
+
+
+def _quarters(db: str) -> list[str]:
+    """The store's quarters, newest first: each visit asks for one not yet opened."""
+    from sg_data import store
+    from sg_data.figures import StoreFigures
+
+    con = store.open_read_only(db)
+    try:
+        return [label for label in StoreFigures(con).period_labels() if " Q" in label]
+    finally:
+        con.close()
+
+
+def run_browser(db: str, stems: list[str], repeats: int = 3, chromium: str = CHROMIUM) -> dict:
+    """{"trivial": seconds, "pages": {stem: seconds}}: medians of `repeats` first drawn charts each."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        raise SystemExit("--browser needs Playwright: pip install -r requirements-dev.txt") from None
+    if not os.access(chromium, os.X_OK):
+        raise SystemExit(f"--browser needs Chromium at {chromium} (apt-get install chromium)")
+    # a period for each visit, not opened before on the server (the newest, the default, is the warm-up's); a
+    # store with fewer quarters than visits opens some again
+    pool = _quarters(db)[1:] or [""]
+    fresh = iter(pool * (1 + len(stems) * repeats // len(pool)))
+    with ExitStack() as stack:
+        trivial = stack.enter_context(_Server(TRIVIAL, None))
+        dashboard = stack.enter_context(_Server(ROOT / "dashboard.py", db))
+        pw = stack.enter_context(sync_playwright())
+        browser = pw.chromium.launch(executable_path=chromium, args=FLAGS)
+        stack.callback(browser.close)
+        # started servers: their first request's imports and first-run work are not a visitor's
+        _first_drawn(browser, trivial.url)
+        _first_drawn(browser, dashboard.url)
+        times: dict[str, list[float]] = {"trivial": [], **{stem: [] for stem in stems}}
+        for _ in range(repeats):
+            times["trivial"].append(_first_drawn(browser, trivial.url))
+            for stem in stems:
+                path = "" if stem == "overview" else stem
+                times[stem].append(_first_drawn(browser, f"{dashboard.url}/{path}?period={quote_plus(next(fresh))}"))
+    return {"trivial": statistics.median(times["trivial"]),
+            "pages": {stem: statistics.median(times[stem]) for stem in stems}}
+
+
+def table(rows: int, result: dict) -> str:
+    base = result["trivial"]
+    lines = [f"| page ({rows:,} concerns), in Chromium | first chart drawn | / trivial page's |", "|---|---:|---:|",
+             f"| a trivial page with one chart | {base:.2f} s | 1.0x |"]
+    lines += [f"| {stem} | {t:.2f} s | {t / base:.1f}x |" for stem, t in result["pages"].items()]
+    return "\n".join(lines)
