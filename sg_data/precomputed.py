@@ -92,8 +92,9 @@ def whole(con, name: str) -> Optional[pd.DataFrame]:
         return None
     cur = con.cursor()
     try:
-        return queries.frame_of(cur.execute(f'select * from "pre_{name}" {_order(queries.get(name))}')) if _current(
-            cur, name) else None
+        if not _current(cur, name):
+            return None
+        return queries.frame_of(cur.execute(f'select * from "pre_{name}" {_order(queries.get(name))}'))
     finally:
         cur.close()
 

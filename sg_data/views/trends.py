@@ -218,7 +218,8 @@ TONES = {spc.IMPROVING: "blue", spc.CONCERNING: "orange", spc.SPECIAL_NEITHER: "
 SMALL_TRENDS_NOTE = ("Under each figure, its small trend over its recent periods: a circle is a point within the usual "
                      "range, a triangle a special cause, and a gap a hidden figure ([c]). The signal beside it is read "
                      "at the latest point, in the way of Making Data Count; with fewer than "
-                     f"{spc.MIN_POINTS} points there are no process limits, so no signal.")
+                     f"{spc.MIN_POINTS} points, or a figure that moves in steps too coarse for them, there are no "
+                     "process limits, so no signal.")
 
 
 @dataclass(frozen=True)
