@@ -163,8 +163,9 @@ def officer_tables(con, figures, progress: Progress = _quiet) -> dict[str, pd.Da
     with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
         for n, t in enumerate(tables):
             progress(f"Computing {t.name.replace('_', ' ')}", n / len(tables) * 0.6)
-            parts = list(pool.map(lambda key: one(t, key), keys[t.time]))
-            frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+            parts = list(pool.map(lambda key: one(t, key), keys[t.time])) or [
+                one(t, "2000-01-01" if t.time == "snapshot" else "2000-01").iloc[0:0]]  # no key yet: empty, its columns
+            frame = pd.concat(parts, ignore_index=True)
             frame.attrs = {}
             out[t.name] = frame
     return out

@@ -313,3 +313,36 @@ def test_the_publication_names_only_what_the_reference_tables_name(tmp_path):
     for name, frame in pub.tables.items():
         text = frame.select_dtypes(include=["object", "string"]).astype(str)
         assert not text.apply(lambda col: col.str.contains("Kim|Riverside", regex=True)).any().any(), name
+
+
+def test_a_store_of_concerns_only_publishes_every_table_training_empty_with_its_columns(tmp_path):
+    """No training snapshot yet: its tables have no key to be published for. They are published empty, with their
+    columns, so the publication can be stored and the Scrutiny view's Training page says there is nothing yet."""
+    import shutil
+
+    from sg_data import store
+    from sg_data.loader import load_folder
+
+    from .conftest import GOLDEN
+
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(GOLDEN / "concerns_semicolon.csv", src)
+    db = tmp_path / "concerns_only.duckdb"
+    assert load_folder(src, db).ok
+    con = store.open_read_only(db)
+    try:
+        assert StoreFigures(con).get("training_snapshots").empty
+        pub = pub_module.build(con)
+    finally:
+        con.close()
+    assert all(len(frame.columns) for frame in pub.tables.values())
+    empty = pub.tables["training_by_service"]
+    assert empty.empty and {"service", "required", "in_date", "time_key"} <= set(empty.columns)
+    scrutiny = PublishedFigures(pub_module.in_memory(pub))
+    by_service = scrutiny.get("training_by_service", parse("2023-24"))
+    assert by_service.empty and "in_date" in by_service.columns
+    assert scrutiny.get("concerns_summary", parse("2023-24 Q3")) is not None
+    out = publish.write_store(pub, tmp_path / "public.duckdb")  # and it can be stored
+    with duckdb.connect(str(out), read_only=True) as c:
+        assert pub_module.is_publication(c)
