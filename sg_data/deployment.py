@@ -4,9 +4,9 @@
 - an officer store in the officer view: its own figures, unsuppressed;
 - an officer store in the Scrutiny view: its publication, built and protected here, read back from memory,
   so the Scrutiny view of a live store and the published store are the same numbers by construction. A server
-  keeps what it built beside the store (`store.publication_path`), marked with what it was made from: the version
-  of the store, the threshold, the minimum group and this program. Its next start finds it there (`kept`) and
-  protects nothing again; anything else made it builds anew.
+  keeps what it built beside the store (`keep`, at `store.publication_path`), marked with what it was made from:
+  the version of the store, the threshold, the minimum group and this program. Its next start finds it there
+  (`kept`) and protects nothing again; anything else made it builds anew.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ def figures_for(con, view: str = OFFICER, threshold: int = publication.DEFAULT_T
         return StoreFigures(con)
     pub = publication.build(con, threshold, min_group, progress=progress or (lambda m, f: None))
     if keep_beside is not None:
-        _keep(pub, keep_beside[0], made_for(keep_beside[1], threshold, min_group))
+        keep(pub, *keep_beside, threshold, min_group)
     return PublishedFigures(publication.in_memory(pub))
 
 
@@ -78,11 +78,13 @@ def _program() -> str:
     return digest.hexdigest()
 
 
-def _keep(pub: publication.Publication, path: str, mark: str) -> None:
-    """Write the publication beside the store (owner-only, renamed into place); where that folder cannot be written,
-    the server goes on from memory and its next start builds the publication again."""
+def keep(pub: publication.Publication, path: str, version: tuple, threshold: int, min_group: int) -> None:
+    """Write the publication of the store at `path` (built from `version`, at `threshold` and `min_group`) beside it,
+    owner-only and renamed into place; where that folder cannot be written, the server goes on from memory and its
+    next start builds the publication again."""
     from .publish import write_store
 
+    mark = made_for(version, threshold, min_group)
     try:
         write_store(replace(pub, manifest={**pub.manifest, "made_for": mark}), store.publication_path(path))
     except (OSError, duckdb.Error):

@@ -391,22 +391,31 @@ def test_small_count_rule_reads_cells_as_meant():
 
 #: how long the first Scrutiny page may take: it builds the whole publication (README, Speed)
 PUBLICATION_MS = 240_000
+#: the build's progress, while it runs and once it is done
+BUILDING = re.compile(r"^(Building the Scrutiny publication|Scrutiny publication built\.)")
 
 
 @pytest.fixture(scope="module")
-def scrutiny_view(sample_db, chromium, browser, axe_source):
+def scrutiny_view(sample_db, chromium, browser, axe_source, publication):
     """Every page of the Scrutiny view (SG_VIEW=scrutiny on a server of its own), visited once:
-    what it showed, its axe-core violations and every cell of its tables."""
+    what it showed, its axe-core violations and every cell of its tables.
+
+    The server starts as a restarted one does, with the sample's publication kept beside the store: the session's,
+    protected once for every test (a server that builds its own: test_a_scrutiny_server_builds_...)."""
+    from sg_data import deployment, publication as pub, store
+
+    deployment.keep(publication, str(sample_db), store.version_token(sample_db), pub.DEFAULT_THRESHOLD,
+                    pub.DEFAULT_MIN_GROUP)
     server = StreamlitServer("scrutiny", sample_db, SG_VIEW="scrutiny").start()
     context, guard = browser_context(browser)
     page = context.new_page()
     visits = {}
     try:
         for n, stem in enumerate(SCRUTINY_STEMS):
-            # the first visit builds and protects the publication (with a progress bar): give it time
             h.open_page(page, server.url, stem, timeout=PUBLICATION_MS if n == 0 else h.SETTLE_MS)
             h.screenshot(page, f"scrutiny-{stem}")
             visits[stem] = {"exceptions": h.exceptions(page),
+                            "built": page.get_by_text(BUILDING).count(),
                             "sidebar": page.locator('[data-testid="stSidebar"]').inner_text(),
                             "axe": h.run_axe(page, axe_source, f"scrutiny-{stem}"),
                             "tables": h.dataframe_tables(page) + h.static_tables(page)}
@@ -421,6 +430,36 @@ def test_scrutiny_view_shows_every_page(scrutiny_view):
     for stem, visit in scrutiny_view.items():
         assert not visit["exceptions"], f"Scrutiny view, {stem}: " + "\n".join(visit["exceptions"])
         assert "Scrutiny" in visit["sidebar"], f"Scrutiny view, {stem}: the sidebar does not say which view this is"
+
+
+def test_a_restarted_scrutiny_server_reads_the_publication_it_kept(scrutiny_view):
+    assert [stem for stem, visit in scrutiny_view.items() if visit["built"]] == []  # no build, no progress bar
+
+
+def test_a_scrutiny_server_builds_its_publication_with_its_progress_and_keeps_it(chromium, new_page, tmp_path):
+    """A live store's first Scrutiny page builds and protects its publication, its progress shown, and keeps it
+    beside the store for the server's next start (a small store: the sample's is read back, in scrutiny_view)."""
+    import shutil
+
+    from sg_data import store
+    from sg_data.loader import load_folder
+
+    src = tmp_path / "src"
+    src.mkdir()
+    shutil.copy(h.ROOT / "tests" / "golden" / "concerns_semicolon.csv", src)
+    db = tmp_path / "small.duckdb"
+    assert load_folder(src, db).ok
+    server = StreamlitServer("scrutiny-build", db, SG_VIEW="scrutiny").start()
+    try:
+        page = new_page()
+        h.open_page(page, server.url, "overview", timeout=PUBLICATION_MS)
+        assert not h.exceptions(page)
+        expect(page.get_by_text(BUILDING)).to_be_visible()
+        assert page.get_by_text(BUILDING).inner_text() == "Scrutiny publication built."
+        assert "Scrutiny" in page.locator('[data-testid="stSidebar"]').inner_text()
+    finally:
+        server.stop()
+    assert store.publication_path(db).is_file()
 
 
 def test_scrutiny_view_shows_no_count_from_1_to_5(scrutiny_view):
