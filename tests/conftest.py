@@ -124,6 +124,14 @@ def one_export(tmp_path: Path, name: str, text: str) -> Path:
     return src
 
 
+def concerns_only_store(tmp_path: Path) -> Path:
+    """A store of two concerns and nothing else (no training, survey, self-assessment or outcomes)."""
+    db = tmp_path / "concerns_only.duckdb"
+    name = "concerns_semicolon.csv"
+    assert load_folder(one_export(tmp_path, name, (GOLDEN / name).read_text()), db).ok
+    return db
+
+
 @pytest.fixture(scope="session")
 def publication(sample_db):
     """The sample council's publication, built and protected once (sg_data.publication)."""

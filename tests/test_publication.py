@@ -318,19 +318,11 @@ def test_the_publication_names_only_what_the_reference_tables_name(tmp_path):
 def test_a_store_of_concerns_only_publishes_every_table_training_empty_with_its_columns(tmp_path):
     """No training snapshot yet: its tables have no key to be published for. They are published empty, with their
     columns, so the publication can be stored and the Scrutiny view's Training page says there is nothing yet."""
-    import shutil
-
     from sg_data import store
-    from sg_data.loader import load_folder
 
-    from .conftest import GOLDEN
+    from .conftest import concerns_only_store
 
-    src = tmp_path / "src"
-    src.mkdir()
-    shutil.copy(GOLDEN / "concerns_semicolon.csv", src)
-    db = tmp_path / "concerns_only.duckdb"
-    assert load_folder(src, db).ok
-    con = store.open_read_only(db)
+    con = store.open_read_only(concerns_only_store(tmp_path))
     try:
         assert StoreFigures(con).get("training_snapshots").empty
         pub = pub_module.build(con)

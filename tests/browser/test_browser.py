@@ -21,7 +21,7 @@ import pytest
 from sg_data.frame import OFFICER_PAGES, PAGES
 from sg_data.ui import plain, slug
 
-from tests.conftest import concerns_in, copy_of_store
+from tests.conftest import concerns_in, concerns_only_store, copy_of_store
 
 from . import helpers as h
 from .conftest import StreamlitServer, axe_allowlist, browser_context, missing, on_ci
@@ -439,16 +439,9 @@ def test_a_restarted_scrutiny_server_reads_the_publication_it_kept(scrutiny_view
 def test_a_scrutiny_server_builds_its_publication_with_its_progress_and_keeps_it(chromium, new_page, tmp_path):
     """A live store's first Scrutiny page builds and protects its publication, its progress shown, and keeps it
     beside the store for the server's next start (a small store: the sample's is read back, in scrutiny_view)."""
-    import shutil
-
     from sg_data import store
-    from sg_data.loader import load_folder
 
-    src = tmp_path / "src"
-    src.mkdir()
-    shutil.copy(h.ROOT / "tests" / "golden" / "concerns_semicolon.csv", src)
-    db = tmp_path / "small.duckdb"
-    assert load_folder(src, db).ok
+    db = concerns_only_store(tmp_path)
     server = StreamlitServer("scrutiny-build", db, SG_VIEW="scrutiny").start()
     try:
         page = new_page()
