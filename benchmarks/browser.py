@@ -24,46 +24,62 @@ from urllib.parse import quote_plus
 
 ROOT = Path(__file__).resolve().parent.parent
 TRIVIAL = Path(__file__).resolve().parent / "trivial_page.py"
+# A Streamlit server on 127.0.0.1 and Chromium against it, as the benchmark and the browser tests (tests/browser)
+# both start them.
 CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 # an http_proxy in the environment must not carry 127.0.0.1 traffic elsewhere
+                 "--no-proxy-server"]
 HOST = "127.0.0.1"
+#: the same for this process's own requests to the server
+NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 #: a Vega-Lite chart drawn (Streamlit's chart element holds the SVG or canvas Vega draws)
 DRAWN = "[data-testid='stVegaLiteChart'] svg, [data-testid='stVegaLiteChart'] canvas"
 START_SECONDS = 60
 DRAW_MS = 120_000
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind((HOST, 0))
         return s.getsockname()[1]
 
 
+def serve_command(script: str | Path, port: int) -> list[str]:
+    """`streamlit run SCRIPT` on `port` of 127.0.0.1, headless, never phoning home, watching no files."""
+    return [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port), "--server.address",
+            HOST, "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType",
+            "none"]
+
+
+def healthy(url: str) -> bool:
+    """Whether the server at `url` answers its health check."""
+    try:
+        with NO_PROXY.open(f"{url}/_stcore/health", timeout=2) as r:
+            return r.status == 200 and r.read().strip() == b"ok"
+    except OSError:
+        return False
+
+
 class _Server:
-    """`streamlit run SCRIPT` on a free port of 127.0.0.1, for the benchmark (stopped on leaving)."""
+    """The benchmark's server for SCRIPT (stopped on leaving)."""
 
     def __init__(self, script: Path, db: str | None):
         env = {k: v for k, v in os.environ.items() if k not in ("SG_DB", "SG_VIEW")}
         if db:
             env["SG_DB"] = db
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://{HOST}:{self.port}"
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(self.port),
-             "--server.address", HOST, "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(serve_command(script, self.port), cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
 
     def __enter__(self) -> "_Server":
         deadline = time.monotonic() + START_SECONDS
         while time.monotonic() < deadline and self.proc.poll() is None:
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
-                    if r.read().strip() == b"ok":
-                        return self
-            except OSError:
-                time.sleep(0.25)
+            if healthy(self.url):
+                return self
+            time.sleep(0.25)
         self.__exit__()
         raise SystemExit(f"the benchmark's Streamlit server for {self.proc.args[4]} did not start")
 
@@ -115,7 +131,7 @@ def run_browser(db: str, stems: list[str], repeats: int = 3, chromium: str = CHR
         trivial = stack.enter_context(_Server(TRIVIAL, None))
         dashboard = stack.enter_context(_Server(ROOT / "dashboard.py", db))
         pw = stack.enter_context(sync_playwright())
-        browser = pw.chromium.launch(executable_path=chromium, args=FLAGS)
+        browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         stack.callback(browser.close)
         # started servers: their first request's imports and first-run work are not a visitor's
         _first_drawn(browser, trivial.url)

@@ -15,30 +15,25 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
-import sys
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
+from benchmarks import browser as browser_benchmark  # the server and Chromium as the benchmark starts them
+from benchmarks.browser import CHROMIUM_ARGS, free_port, healthy, serve_command
+
 from .helpers import OUTPUT, ROOT, SETTLE_MS, open_page, screenshot
 
 HERE = Path(__file__).resolve().parent
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 # an http_proxy in the environment must not carry 127.0.0.1 traffic elsewhere
-                 "--no-proxy-server"]
+CHROMIUM = Path(browser_benchmark.CHROMIUM)
 AXE_JS = HERE / "node_modules" / "axe-core" / "axe.min.js"
 
 VIEWPORT = {"width": 1280, "height": 900}
-LOCAL_HOST = "127.0.0.1"
+LOCAL_HOST = browser_benchmark.HOST
 SERVER_START_SECONDS = 90
 
 #: Streamlit's file picker is replaced so that the dataframe toolbar's "Download as CSV"
@@ -58,15 +53,6 @@ def missing(what: str, fix: str) -> None:
 
 
 # --- the server ----------------------------------------------------------------------------------
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((LOCAL_HOST, 0))
-        return s.getsockname()[1]
-
-
-_NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
-
 
 class StreamlitServer:
     """`streamlit run dashboard.py` on a free port of 127.0.0.1, in its own process group."""
@@ -89,10 +75,7 @@ class StreamlitServer:
             self.port = free_port()
             with open(self.log_path, "wb") as log:
                 self.proc = subprocess.Popen(
-                    [sys.executable, "-m", "streamlit", "run", "dashboard.py",
-                     "--server.port", str(self.port), "--server.address", LOCAL_HOST,
-                     "--server.headless", "true", "--browser.gatherUsageStats", "false",
-                     "--server.fileWatcherType", "none"],
+                    serve_command("dashboard.py", self.port),
                     cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                     start_new_session=True)  # its own process group, stopped as one in stop()
             if self._wait_healthy():
@@ -106,12 +89,8 @@ class StreamlitServer:
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 return False
-            try:
-                with _NO_PROXY.open(f"{self.url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200 and r.read().strip() == b"ok":
-                        return True
-            except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-                pass
+            if healthy(self.url):
+                return True
             time.sleep(0.25)
         return False
 
