@@ -18,6 +18,7 @@ rows the README implies.
 
 from __future__ import annotations
 
+import csv
 import re
 
 import pandas as pd
@@ -28,6 +29,8 @@ from sg_data.figures import DEFAULT_TARGET_HOURS, StoreFigures
 from sg_data.contract import KINDS, is_identity, normalise_header
 from sg_data.periods import parse
 from sg_data.stats import Share
+
+from .conftest import SAMPLE
 
 
 def sql(con, text: str, params: dict | None = None) -> pd.DataFrame:
@@ -397,3 +400,16 @@ def test_the_samples_identity_columns_are_dropped_and_none_of_their_values_store
     stored = sql(sample_con, "select count(*) as n from concerns where concat_ws('|', *columns(*)) "
                              "similar to '.*(REDACTED|OX4 2ZZ).*'")["n"].iloc[0]
     assert stored == 0
+    # nor any value of theirs anywhere in the store: every text column of every table (the quarantine, the load
+    # log and the tables each load keeps among them)
+    with open(SAMPLE / "concerns_2024-27.csv", encoding="utf-8-sig", newline="") as fh:
+        values = {v for row in csv.DictReader(fh) for v in (row["Subject Name"], row["Postcode"]) if v.strip()}
+    assert "REDACTED" in values and "OX1 1ZZ" in values and len(values) > 20
+    pattern = "|".join(re.escape(v) for v in sorted(values))
+    text_columns = sql(sample_con, "select table_name, column_name from information_schema.columns "
+                                   "where table_schema = 'main' and data_type = 'VARCHAR'")
+    assert {"concerns", "quarantine", "loads"} <= set(text_columns["table_name"])
+    found = [f"{t}.{c}" for t, c in text_columns.itertuples(index=False)
+             if sample_con.execute(f'select count(*) from "{t}" where regexp_matches("{c}", ?)',
+                                   [pattern]).fetchone()[0]]
+    assert found == [], f"identity values stored in {found}"
