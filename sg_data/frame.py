@@ -21,7 +21,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from . import periods, present
+from . import periods, present, sockets
 from .periods import Period
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -399,6 +399,7 @@ def _declared():
 
 def navigation():
     """Declared navigation and the shared sidebar; returns the page to run."""
+    sockets.once()  # before anything is sent: no 40 ms stall per file or message (sg_data/sockets.py)
     page = _declared()
     connection()
     st.html(_CSS)
