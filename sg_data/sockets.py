@@ -6,9 +6,9 @@ on connections whose protocol is `IPPROTO_TCP`, so every connection the server a
 is written as its headers and then its body; Nagle holds the body back until the browser acknowledges the
 headers, and the browser delays that acknowledgement by 40 ms. So every file after the first on a kept-alive
 connection took about 44 ms however small (measured here: 44 ms for an 845-byte file that takes 2 ms on a new
-connection), and the page's websocket messages could wait the same. A first visit fetches some 85 of Streamlit's
-script files after the page has started, six at a time: the first chart came a quarter of a second later than it
-needed to (README, Speed).
+connection), and so could the page's websocket messages. A first visit fetches some 85 of Streamlit's script
+files after the page has started, six at a time: the Overview's first chart was drawn about 0.15 s later than it
+needed to be (README, Speed).
 
 `no_nagle()` sets TCP_NODELAY on every TCP socket this process holds: the listening socket, whose setting every
 connection accepted later inherits (Linux), and the connections already open (the first visitor's). Where the
