@@ -19,46 +19,51 @@ from __future__ import annotations
 
 import os
 import socket
-import threading
+from functools import cache
+from typing import Callable, Iterator
 
 _FDS = "/proc/self/fd"
-_lock = threading.Lock()
-_done = False
+
+
+def tcp_sockets(fds: str = _FDS, copy: Callable[[int], int] = os.dup) -> Iterator[socket.socket]:
+    """Each TCP socket among the open files listed in the folder `fds` (a process's /proc/PID/fd), as a socket object
+    over `copy(number)`: a duplicate, closed once the caller has it back, which leaves the process's own open. An
+    option set on it is set on the socket itself. Nothing where the folder cannot be listed."""
+    try:
+        names = os.listdir(fds)
+    except OSError:
+        return
+    for name in names:
+        try:
+            if not os.readlink(f"{fds}/{name}").startswith("socket:"):
+                continue
+            number = copy(int(name))
+        except (OSError, ValueError):  # closed meanwhile
+            continue
+        try:
+            sock = socket.socket(fileno=number)
+        except OSError:  # the number was reused meanwhile for something that is not a socket
+            os.close(number)
+            continue
+        with sock:
+            if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.type == socket.SOCK_STREAM:
+                yield sock
 
 
 def no_nagle() -> int:
     """TCP_NODELAY on every TCP socket of this process; the number of sockets set."""
-    try:
-        names = os.listdir(_FDS)
-    except OSError:
-        return 0
     count = 0
-    for name in names:
+    for sock in tcp_sockets(_FDS):
         try:
-            if not os.readlink(f"{_FDS}/{name}").startswith("socket:"):
-                continue
-            copy = os.dup(int(name))  # a duplicate: closing it leaves the server's own open
-        except (OSError, ValueError):  # closed meanwhile
-            continue
-        try:
-            sock = socket.socket(fileno=copy)
-        except OSError:  # the number was reused meanwhile for something that is not a socket
-            os.close(copy)
-            continue
-        with sock:
-            if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.type == socket.SOCK_STREAM:
-                try:
-                    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                    count += 1
-                except OSError:
-                    pass
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            count += 1
+        except OSError:
+            pass
     return count
 
 
+@cache
 def once() -> None:
-    """`no_nagle()` once per process (the listening socket's setting holds for every later connection)."""
-    global _done
-    with _lock:
-        if not _done:
-            no_nagle()
-            _done = True
+    """`no_nagle()` once per process (the listening socket's setting holds for every later connection; a second
+    call, from two first runs at once, sets nothing new)."""
+    no_nagle()

@@ -4,11 +4,12 @@ itself: once a page has run, its listening socket and every connection it holds 
 from __future__ import annotations
 
 import ctypes
-import errno
 import os
 import socket
 
 import pytest
+
+from sg_data import sockets
 
 pytestmark = pytest.mark.browser
 
@@ -20,26 +21,18 @@ def tcp_sockets(pid: int) -> list[tuple[tuple, bool]]:
     """(local address, TCP_NODELAY) of each TCP socket process `pid` holds, read through a copy of each."""
     libc = ctypes.CDLL(None, use_errno=True)
     pidfd = os.pidfd_open(pid)
-    found = []
+
+    def copy(number: int) -> int:
+        fd = libc.syscall(_PIDFD_GETFD, pidfd, number, 0)
+        if fd < 0:
+            raise OSError(ctypes.get_errno(), f"pidfd_getfd on the server's file {number}")
+        return fd
+
     try:
-        for name in os.listdir(f"/proc/{pid}/fd"):
-            try:
-                if not os.readlink(f"/proc/{pid}/fd/{name}").startswith("socket:"):
-                    continue
-            except OSError:  # closed meanwhile
-                continue
-            fd = libc.syscall(_PIDFD_GETFD, pidfd, int(name), 0)
-            if fd < 0:
-                if ctypes.get_errno() == errno.EBADF:  # closed meanwhile
-                    continue
-                raise OSError(ctypes.get_errno(), f"pidfd_getfd on the server's file {name}")
-            with socket.socket(fileno=fd) as sock:
-                if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.type == socket.SOCK_STREAM:
-                    found.append((sock.getsockname()[:2],
-                                  bool(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))))
+        return [(sock.getsockname()[:2], bool(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY)))
+                for sock in sockets.tcp_sockets(f"/proc/{pid}/fd", copy)]
     finally:
         os.close(pidfd)
-    return found
 
 
 def test_the_served_dashboard_holds_no_connection_with_nagle_on(officer_server, shown):
